@@ -1,0 +1,41 @@
+from django import forms
+
+from capabilities.models import Centre
+from crm.models import Role
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    centres = forms.ModelMultipleChoiceField(
+        queryset=Centre.objects.active(),
+        required=False,
+        help_text="For centre staff: the centres they answer for.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        error_messages={"invalid": "Use letters, digits and @ . + - _ only."},
+    )
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="What is the token for?")

@@ -1,0 +1,236 @@
+"""Who may see and do what (DESIGN.md section 5): the one place that answers it.
+
+Visibility is a queryset (`visible_requests(user)`); an action is a check (`can_answer(user, invitation)`).
+HTML views and API viewsets both use these and never filter by role themselves. An object outside
+the visible queryset answers 404; a visible object the user may not change answers 403.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability, ModalityRule
+from crm.models import Role
+from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+from feasibility.models import CentreResponse, FeasibilityRequest, Invitation, SiteSetUp
+
+if TYPE_CHECKING:
+    pass
+
+
+# Roles ---------------------------------------------------------------------------------------------
+
+
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_programme_office(user) -> bool:
+    return is_signed_in(user) and (user.is_superuser or user.role == Role.PROGRAMME_OFFICE)
+
+
+def is_viewer(user) -> bool:
+    return is_signed_in(user) and not user.is_superuser and user.role == Role.VIEWER
+
+
+def is_centre_staff(user) -> bool:
+    return is_signed_in(user) and not user.is_superuser and user.role == Role.CENTRE
+
+
+def reads_everything(user) -> bool:
+    """The Programme Office and network leadership read the whole network."""
+    return is_programme_office(user) or is_viewer(user)
+
+
+def own_centres(user) -> QuerySet[Centre]:
+    if not is_centre_staff(user):
+        return Centre.objects.none()
+    return Centre.objects.filter(members=user)
+
+
+def own_centre_ids(user) -> set[int]:
+    cache = getattr(user, "_own_centre_ids", None)
+    if cache is None:
+        cache = set(own_centres(user).values_list("id", flat=True)) if is_centre_staff(user) else set()
+        if is_signed_in(user):
+            user._own_centre_ids = cache
+    return cache
+
+
+# Engagements: organisations, contacts, events, engagements, follow-ups ------------------------------
+
+
+def can_read_engagements(user) -> bool:
+    return reads_everything(user)
+
+
+def can_write_engagements(user) -> bool:
+    return is_programme_office(user)
+
+
+def _all_or_none(user, queryset: QuerySet) -> QuerySet:
+    return queryset if can_read_engagements(user) else queryset.none()
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    return _all_or_none(user, Organisation.objects.all())
+
+
+def visible_contacts(user) -> QuerySet[Contact]:
+    return _all_or_none(user, Contact.objects.all())
+
+
+def visible_events(user) -> QuerySet[Event]:
+    return _all_or_none(user, Event.objects.all())
+
+
+def visible_engagements(user) -> QuerySet[Engagement]:
+    return _all_or_none(user, Engagement.objects.all())
+
+
+def visible_follow_ups(user) -> QuerySet[FollowUp]:
+    return _all_or_none(user, FollowUp.objects.all())
+
+
+# Capabilities: the directory -------------------------------------------------------------------------
+
+
+def can_read_directory(user) -> bool:
+    return is_signed_in(user)
+
+
+def visible_centres(user) -> QuerySet[Centre]:
+    return Centre.objects.all() if can_read_directory(user) else Centre.objects.none()
+
+
+def visible_capabilities(user) -> QuerySet[Capability]:
+    return Capability.objects.all() if can_read_directory(user) else Capability.objects.none()
+
+
+def visible_capability_areas(user) -> QuerySet[CapabilityArea]:
+    return CapabilityArea.objects.all() if can_read_directory(user) else CapabilityArea.objects.none()
+
+
+def visible_centre_capabilities(user) -> QuerySet[CentreCapability]:
+    return CentreCapability.objects.all() if can_read_directory(user) else CentreCapability.objects.none()
+
+
+def visible_modality_rules(user) -> QuerySet[ModalityRule]:
+    return ModalityRule.objects.all() if can_read_directory(user) else ModalityRule.objects.none()
+
+
+def can_edit_taxonomy(user) -> bool:
+    """Areas, capabilities, modality rules and the centres themselves."""
+    return is_programme_office(user)
+
+
+def can_edit_centre_capabilities(user, centre: Centre | int) -> bool:
+    centre_id = centre if isinstance(centre, int) else centre.pk
+    return is_programme_office(user) or (is_centre_staff(user) and centre_id in own_centre_ids(user))
+
+
+# Feasibility ------------------------------------------------------------------------------------------
+
+
+def visible_requests(user) -> QuerySet[FeasibilityRequest]:
+    if reads_everything(user):
+        return FeasibilityRequest.objects.all()
+    if is_centre_staff(user):
+        return FeasibilityRequest.objects.filter(invitations__centre__members=user).distinct()
+    return FeasibilityRequest.objects.none()
+
+
+def can_write_requests(user) -> bool:
+    """Create, edit, route, reopen, record outcomes and set-up."""
+    return is_programme_office(user)
+
+
+def can_see_matches(user) -> bool:
+    return reads_everything(user)
+
+
+def visible_invitations(user) -> QuerySet[Invitation]:
+    if reads_everything(user):
+        return Invitation.objects.all()
+    if is_centre_staff(user):
+        return Invitation.objects.filter(centre__members=user)
+    return Invitation.objects.none()
+
+
+def visible_responses(user) -> QuerySet[CentreResponse]:
+    return CentreResponse.objects.filter(invitation__in=visible_invitations(user))
+
+
+def visible_setups(user) -> QuerySet[SiteSetUp]:
+    if reads_everything(user):
+        return SiteSetUp.objects.all()
+    if is_centre_staff(user):
+        return SiteSetUp.objects.filter(centre__members=user)
+    return SiteSetUp.objects.none()
+
+
+def answer_refusal(user, invitation: Invitation, today: datetime.date | None = None) -> str | None:
+    """Why this user may not answer this invitation now, in words; None when they may."""
+    if not (is_programme_office(user) or (is_centre_staff(user) and invitation.centre_id in own_centre_ids(user))):
+        return "Only the invited centre's staff or the Programme Office can answer this request."
+    if invitation.request.is_closed:
+        return f"This request is {invitation.request.get_status_display().lower()}; it takes no more answers."
+    today = today or timezone.localdate()
+    if invitation.deadline < today and not is_programme_office(user):
+        return (
+            f"The deadline ({invitation.deadline:%d %b %Y}) has passed. "
+            "Ask the Programme Office to reopen the request for your centre."
+        )
+    return None
+
+
+def can_answer(user, invitation: Invitation, today: datetime.date | None = None) -> bool:
+    return answer_refusal(user, invitation, today) is None
+
+
+# Reports and dashboards -----------------------------------------------------------------------------
+
+
+def can_read_reports(user) -> bool:
+    return reads_everything(user)
+
+
+def can_write_reports(user) -> bool:
+    """Write the narrative and publish."""
+    return is_programme_office(user)
+
+
+def visible_scorecard_centres(user) -> QuerySet[Centre]:
+    if reads_everything(user):
+        return Centre.objects.all()
+    return own_centres(user)
+
+
+# Users and invitations ------------------------------------------------------------------------------
+
+
+def can_manage_users(user) -> bool:
+    return is_programme_office(user)
+
+
+# Helpers for views -----------------------------------------------------------------------------------
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup):
+    """Fetch one object from a visible queryset; 404 when the user may not see it."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found.") from exc
+
+
+def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:
+    """Raise 403 unless allowed."""
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,134 @@
+"""Users: invitations, acceptance and personal API tokens. Views, admin and commands call these."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from capabilities.models import Centre
+from crm import permissions as access
+from crm.models import ApiToken, Role, User, UserInvitation
+from crm.tasks import send_email_task
+
+
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    centres: list[Centre] | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[UserInvitation, str]:
+    """Invite a person by email with a role; returns the invitation and its one-time token."""
+    access.require(access.can_manage_users(actor), "Only the Programme Office invites people.")
+    email = email.strip()
+    centres = list(centres or [])
+    errors = {}
+    if role not in Role.values:
+        errors["role"] = "Choose a role."
+    if role == Role.CENTRE and not centres:
+        errors["centres"] = "Centre staff belong to at least one centre."
+    if role != Role.CENTRE and centres:
+        errors["centres"] = "Only centre staff belong to centres."
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = "Someone with this email address already has an account."
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A fresh invitation replaces any pending one for the same address.
+        for earlier in UserInvitation.objects.pending().filter(email__iexact=email):
+            earlier.revoked_at = timezone.now()
+            earlier.save(update_fields=["revoked_at"])
+        invitation = UserInvitation.objects.create(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            token_hash=UserInvitation.hash_token(token),
+            invited_by=actor,
+            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        invitation.centres.set(centres)
+        link = settings.SITE_URL + reverse("crm:invitation-accept", args=[token])
+        context = {
+            "link": link,
+            "role": invitation.get_role_display(),
+            "invited_by": str(actor),
+            "first_name": first_name,
+            "expires_at": invitation.expires_at.strftime("%d %B %Y"),
+            "centres": [c.name for c in centres],
+        }
+        transaction.on_commit(lambda: send_email_task.enqueue("invitation", [email], context))
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> UserInvitation | None:
+    return UserInvitation.objects.pending().filter(token_hash=UserInvitation.hash_token(token)).first()
+
+
+def invitation_accept(*, token: str, username: str, password: str, first_name: str, last_name: str) -> User:
+    """Create the invited person's account with the password they chose."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise ValidationError("This invitation link has expired or was already used. Ask for a new one.")
+    errors = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = "This username is taken; choose another."
+    candidate = User(username=username, email=invitation.email, first_name=first_name, last_name=last_name)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password1"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username,
+            email=invitation.email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            role=invitation.role,
+        )
+        for centre in invitation.centres.all():
+            centre.members.add(user)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_user = user
+        invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+def invitation_revoke(*, actor: User, invitation: UserInvitation) -> None:
+    access.require(access.can_manage_users(actor), "Only the Programme Office manages invitations.")
+    if invitation.status != "pending":
+        raise ValidationError(f"This invitation is already {invitation.status}.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Make a personal API token; the key is returned once and only its hash is kept."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Say what the token is for."})
+    if actor.api_tokens.active().filter(name__iexact=name).exists():
+        raise ValidationError({"name": "You already have a token with this name."})
+    key = ApiToken.new_key()
+    token = ApiToken(user=actor, name=name)
+    token.set_key(key)
+    token.save()
+    return token, key
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied("You can only revoke your own tokens.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])

@@ -1,0 +1,46 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from crm import views
+from crm.api_urls import router
+
+crm_patterns = (
+    [
+        path("home/", views.home, name="home"),
+        path("profile/", views.profile, name="profile"),
+        path("profile/tokens/", views.token_create, name="token-create"),
+        path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+        path("users/", views.user_list, name="user-list"),
+        path("users/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+        path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+        path("search/", views.search_view, name="search"),
+    ],
+    "crm",
+)
+
+# Admin sign-in goes through allauth, so it gets the same rate limits and MFA.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("", include(crm_patterns)),
+    path("", include("engagements.urls")),
+    path("", include("capabilities.urls")),
+    path("", include("feasibility.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

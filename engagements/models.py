@@ -1,0 +1,292 @@
+"""Organisations, their people, the events where the network meets them, and every engagement."""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# Words that do not tell one company from another ("AstraZeneca UK Ltd" ~ "Astrazeneca").
+_NOISE_WORDS = {
+    "ltd",
+    "limited",
+    "plc",
+    "inc",
+    "incorporated",
+    "llc",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "bv",
+    "nv",
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "group",
+    "holdings",
+    "uk",
+    "us",
+    "usa",
+    "europe",
+    "international",
+    "the",
+    "and",
+    "pharma",
+    "pharmaceuticals",
+    "pharmaceutical",
+    "therapeutics",
+    "biotherapeutics",
+}
+
+
+def normalise_name(name: str) -> str:
+    """A company name reduced to what identifies it: lower case, no accents, punctuation or legal suffixes."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().replace("&", " and ")
+    words = re.findall(r"[a-z0-9]+", text)
+    kept = [w for w in words if w not in _NOISE_WORDS]
+    return " ".join(kept or words)
+
+
+class OrganisationKind(models.TextChoices):
+    PHARMA = "pharma", "Pharma"
+    BIOTECH = "biotech", "Biotech"
+    MEDTECH = "medtech", "Medtech"
+    CRO = "cro", "CRO"
+    ACADEMIC = "academic", "Academic"
+    CHARITY = "charity", "Charity"
+    NHS = "nhs", "NHS"
+    REGULATOR = "regulator", "Regulator"
+    OTHER = "other", "Other"
+
+
+class OrganisationSize(models.TextChoices):
+    LARGE = "large", "Large"
+    SME = "sme", "SME"
+    STARTUP = "startup", "Start-up"
+
+
+class OrganisationStatus(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    ACTIVE = "active", "Active"
+    PARTNER = "partner", "Partner"
+    DORMANT = "dormant", "Dormant"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    normalised_name = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    size = models.CharField(max_length=20, choices=OrganisationSize.choices, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    status = models.CharField(max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROSPECT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    nda_signed_on = models.DateField("network NDA signed", null=True, blank=True)
+    nda_expires_on = models.DateField("network NDA expires", null=True, blank=True)
+    therapy_areas = models.CharField(
+        "therapy-area interests",
+        max_length=500,
+        blank=True,
+        help_text="Comma separated, e.g. 'lung, melanoma'.",
+    )
+    modality_interests = models.CharField(
+        max_length=500, blank=True, help_text="Comma separated, e.g. 'ADC, radioligand'."
+    )
+    notes = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalised_name"}
+        super().save(*args, **kwargs)
+
+
+class LawfulBasis(models.TextChoices):
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+    CONSENT = "consent", "Consent"
+    CONTRACT = "contract", "Contract"
+
+
+class Contact(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    lawful_basis = models.CharField(
+        max_length=30, choices=LawfulBasis.choices, default=LawfulBasis.LEGITIMATE_INTERESTS
+    )
+    consent_on = models.DateField("consent date", null=True, blank=True)
+    do_not_contact = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    erased = models.BooleanField(default=False, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="engagements_contact_email_ci_unique",
+                condition=~models.Q(email=""),
+                violation_error_message="A contact with this email address already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.erased:
+            return "Erased contact"
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", "Conference"
+    WEBINAR = "webinar", "Webinar"
+    ROUNDTABLE = "roundtable", "Roundtable"
+    WORKSHOP = "workshop", "Workshop"
+    EDUCATION = "education", "Education event"
+    OTHER = "other", "Other"
+
+
+class Event(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.CONFERENCE)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    virtual = models.BooleanField(default=False)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    staff_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="events_attended")
+    history = HistoricalRecords(m2m_fields=[staff_attending])
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="engagements_event_ends_after_start",
+                violation_error_message="An event cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on:%b %Y})"
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+
+class EngagementKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    EMAIL = "email", "Email"
+    CONFERENCE_MEETING = "conference_meeting", "Conference meeting"
+    WEBINAR = "webinar", "Webinar"
+    ROUNDTABLE = "roundtable", "Roundtable"
+    SITE_VISIT = "site_visit", "Site visit"
+    OTHER = "other", "Other"
+
+
+class Engagement(models.Model):
+    occurred_on = models.DateField(default=timezone.localdate)
+    kind = models.CharField(max_length=30, choices=EngagementKind.choices, default=EngagementKind.MEETING)
+    subject = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    organisations = models.ManyToManyField(Organisation, related_name="engagements")
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="engagements")
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="engagements")
+    event = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements")
+    topics = models.CharField(max_length=300, blank=True, help_text="Comma separated, e.g. 'ADC, paediatric'.")
+    outcome = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(m2m_fields=[organisations, contacts, staff])
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on:%d %b %Y} · {self.subject}"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+    def due_by(self, day):
+        return self.open().filter(due_on__lte=day)
+
+
+class FollowUp(models.Model):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    text = models.CharField(max_length=500)
+    history = HistoricalRecords()
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done_on", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def is_overdue(self, today=None) -> bool:
+        return self.done_on is None and self.due_on < (today or timezone.localdate())

@@ -1,0 +1,64 @@
+"""The named users of every test (STYLE.md): alice (Programme Office), bob (centre staff at Leeds),
+carol (centre staff at Manchester), victor (viewer)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from crm.models import Role
+from tests.factories import PASSWORD, CentreFactory, UserFactory
+
+
+@pytest.fixture
+def leeds(db):
+    return CentreFactory(name="Leeds ECMC", code="leeds", city="Leeds")
+
+
+@pytest.fixture
+def manchester(db):
+    return CentreFactory(name="Manchester ECMC", code="manchester", city="Manchester")
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", first_name="Alice", role=Role.PROGRAMME_OFFICE)
+
+
+@pytest.fixture
+def bob(db, leeds):
+    user = UserFactory(username="bob", first_name="Bob", role=Role.CENTRE)
+    leeds.members.add(user)
+    return user
+
+
+@pytest.fixture
+def carol(db, manchester):
+    user = UserFactory(username="carol", first_name="Carol", role=Role.CENTRE)
+    manchester.members.add(user)
+    return user
+
+
+@pytest.fixture
+def victor(db):
+    return UserFactory(username="victor", first_name="Victor", role=Role.VIEWER)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.force_authenticate(user)` or a token header to sign in."""
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(alice)`: the Django test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

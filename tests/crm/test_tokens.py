@@ -1,0 +1,59 @@
+"""Personal API tokens: made and revoked on the profile page, used as Bearer tokens."""
+
+import pytest
+from django.urls import reverse
+
+from crm import services
+from crm.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_a_new_token_once_and_keeps_only_its_hash(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("crm:token-create"), {"name": "export script"})
+    assert response.status_code == 200
+    key = response.context["key"]
+    assert key.startswith("epoch_") and key in response.content.decode()
+    token = ApiToken.objects.get(user=alice)
+    assert key not in (token.key_hash, token.key_hint)
+    assert key not in client.get(reverse("crm:profile")).content.decode()
+
+
+def test_it_authenticates_the_api_with_a_token(api, alice):
+    _, key = services.token_create(actor=alice, name="script")
+    assert api.get("/api/v1/").status_code in (401, 403)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/").status_code == 200
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_it_refuses_a_revoked_or_wrong_token(client, api, alice):
+    token, key = services.token_create(actor=alice, name="script")
+    client.force_login(alice)
+    client.post(reverse("crm:token-revoke", args=[token.pk]))
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION="Bearer epoch_made-up")
+    assert api.get("/api/v1/").status_code == 401
+
+
+def test_it_does_not_let_one_user_revoke_anothers_token(client, alice, victor):
+    token, _ = services.token_create(actor=alice, name="script")
+    client.force_login(victor)
+    assert client.post(reverse("crm:token-revoke", args=[token.pk])).status_code == 404
+    assert ApiToken.objects.active().count() == 1
+
+
+def test_it_refuses_a_token_without_a_name(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("crm:token-create"), {"name": " "}, follow=True)
+    assert not ApiToken.objects.exists()
+    assert response.status_code == 200
+
+
+def test_it_keeps_the_schema_and_docs_behind_sign_in(client, alice):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(alice)
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
