@@ -36,11 +36,12 @@ migrate: install
 demo: migrate
 	@$(PY) manage.py seed_demo
 
-# Serve the app and run the background worker beside it; Ctrl-C stops both.
+# Serve the app with the background worker and the scheduler beside it; Ctrl-C stops all three.
 run: demo
 	@echo "EPOCH on http://$(HOST):$(PORT)/  (demo logins in README.md; Ctrl-C to stop)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --queue-name default & \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py run_scheduler & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; PDFs need poppler and harfbuzz. Installed when missing.
