@@ -219,6 +219,44 @@ def can_manage_users(user) -> bool:
     return is_programme_office(user)
 
 
+# History -----------------------------------------------------------------------------------------------
+
+_VISIBLE_BY_MODEL = {
+    "engagements.organisation": visible_organisations,
+    "engagements.contact": visible_contacts,
+    "engagements.event": visible_events,
+    "engagements.engagement": visible_engagements,
+    "engagements.followup": visible_follow_ups,
+    "capabilities.centre": visible_centres,
+    "capabilities.capability": visible_capabilities,
+    "capabilities.capabilityarea": visible_capability_areas,
+    "capabilities.centrecapability": visible_centre_capabilities,
+    "capabilities.modalityrule": visible_modality_rules,
+    "feasibility.feasibilityrequest": visible_requests,
+    "feasibility.invitation": visible_invitations,
+    "feasibility.centreresponse": visible_responses,
+    "feasibility.sitesetup": visible_setups,
+}
+
+
+def visible_for_history(user, model_label: str) -> QuerySet | None:
+    """The records of this model whose change history the user may read; None for a model without one.
+
+    The Programme Office and viewers read every history; centre staff read the history of their own
+    centres' profiles (what they and the Programme Office changed), nothing else.
+    """
+    helper = _VISIBLE_BY_MODEL.get(model_label)
+    if helper is None:
+        return None
+    if reads_everything(user):
+        return helper(user)
+    if model_label == "capabilities.centre":
+        return own_centres(user)
+    if model_label == "capabilities.centrecapability":
+        return CentreCapability.objects.filter(centre__in=own_centres(user))
+    return helper(user).none()
+
+
 # Helpers for views -----------------------------------------------------------------------------------
 
 

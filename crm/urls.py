@@ -17,6 +17,7 @@ crm_patterns = (
         path("users/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
         path("search/", views.search_view, name="search"),
+        path("history/<str:model_label>/<int:pk>/", views.history, name="history"),
     ],
     "crm",
 )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,7 @@ from crm import services
 from crm.dashboard import dashboard_context
 from crm.forms import AcceptInvitationForm, InviteForm, TokenForm
 from crm.forms_util import add_service_errors
+from crm.history import history_of
 from crm.models import User, UserInvitation
 from crm.search import search
 
@@ -135,3 +137,13 @@ def search_view(request):
     query = request.GET.get("q", "").strip()
     results = search(request.user, query) if query else []
     return render(request, "crm/search.html", {"query": query, "results": results})
+
+
+@login_required
+def history(request, model_label, pk):
+    queryset = access.visible_for_history(request.user, model_label)
+    if queryset is None:
+        raise Http404("No history is kept for this kind of record.")
+    obj = access.get_visible_or_404(queryset, pk=pk)
+    context = {"object": obj, "entries": history_of(obj), "model_name": obj._meta.verbose_name}
+    return render(request, "crm/history.html", context)
