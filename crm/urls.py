@@ -29,6 +29,7 @@ admin.site.site_header = f"{settings.SITE_NAME} administration"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("healthz", views.healthz, name="healthz"),
     path("", include(crm_patterns)),
     path("", include("engagements.urls")),
     path("", include("capabilities.urls")),

@@ -147,3 +147,16 @@ def history(request, model_label, pk):
     obj = access.get_visible_or_404(queryset, pk=pk)
     context = {"object": obj, "entries": history_of(obj), "model_name": obj._meta.verbose_name}
     return render(request, "crm/history.html", context)
+
+
+def healthz(request):
+    """For the load balancer and uptime checks: 200 when the database answers, 503 when not."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -141,3 +141,25 @@ def test_it_routes_the_admin_login_through_allauth(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_it_resets_a_forgotten_password_by_email(client, alice):
+    response = client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[0].body).group(0)
+    path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
+    form_page = client.get(path, follow=True)
+    action = form_page.request["PATH_INFO"]
+    response = client.post(action, {"password1": "a-brand-new-phrase", "password2": "a-brand-new-phrase"})
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a-brand-new-phrase")
+
+
+def test_it_rate_limits_repeated_failed_sign_ins(client, alice, password):
+    for _ in range(6):
+        client.post(reverse("account_login"), {"login": "alice", "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": "alice", "password": password})
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session

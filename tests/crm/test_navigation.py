@@ -39,3 +39,9 @@ def test_it_serves_a_strict_content_security_policy(client, alice):
     assert "default-src 'self'" in csp
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_it_answers_the_health_check_without_sign_in(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
