@@ -8,7 +8,7 @@ class InviteForm(forms.Form):
     email = forms.EmailField()
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
     centres = forms.ModelMultipleChoiceField(
         queryset=Centre.objects.active(),
         required=False,

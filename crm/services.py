@@ -132,3 +132,18 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
         raise PermissionDenied("You can only revoke your own tokens.")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> None:
+    """Switch a person's access off (they leave the network) or back on; history keeps who and when."""
+    access.require(access.can_manage_users(actor), "Only the Programme Office manages users.")
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot switch off your own access.")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user._history_user = actor
+    user.save(update_fields=["is_active"])
+    if not active:
+        for token in user.api_tokens.active():
+            token_revoke(actor=user, token=token)

@@ -160,3 +160,18 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk):
+    access.require(access.can_manage_users(request.user))
+    person = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=person, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{person} can {'now' if active else 'no longer'} sign in.")
+    return redirect("crm:user-list")

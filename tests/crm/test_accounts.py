@@ -163,3 +163,24 @@ def test_it_rate_limits_repeated_failed_sign_ins(client, alice, password):
     response = client.post(reverse("account_login"), {"login": "alice", "password": password})
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_it_switches_a_persons_access_off_and_revokes_their_tokens(client, alice, bob, password):
+    services.token_create(actor=bob, name="script")
+    client.force_login(alice)
+    client.post(reverse("crm:user-set-active", args=[bob.pk]), {"active": "0"})
+    bob.refresh_from_db()
+    assert not bob.is_active
+    assert not bob.api_tokens.active().exists()
+    client.logout()
+    client.post(reverse("account_login"), {"login": "bob", "password": password})
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_does_not_let_the_office_lock_itself_out_or_others_switch_access(client, alice, bob, victor):
+    client.force_login(alice)
+    client.post(reverse("crm:user-set-active", args=[alice.pk]), {"active": "0"})
+    alice.refresh_from_db()
+    assert alice.is_active
+    client.force_login(victor)
+    assert client.post(reverse("crm:user-set-active", args=[bob.pk]), {"active": "0"}).status_code == 403
