@@ -132,6 +132,13 @@ PAEDIATRIC_SOMETIMES = [
     "design.expansion", "design.basket_umbrella", "modality.adc", "modality.bispecific", "modality.cell_therapy",
     "translational.fresh_biopsy", "translational.ctdna", "unit.overnight_pk", "unit.aseptic_preparation",
 ]  # fmt: skip
+CORE = {
+    "design.first_in_human",
+    "design.dose_escalation",
+    "modality.small_molecule",
+    "modality.antibody",
+    "unit.cover_24_7",
+}
 NOTES = {
     "adult": "All solid tumours; referral network across the region.",
     "paediatric": "Children and young people up to 18, with TYA unit links.",
@@ -152,7 +159,7 @@ def _profile(code: str, rng) -> dict[str, dict]:
 
     def varied():
         roll = rng.random()
-        return "planned" if roll < 0.07 else "limited" if roll < 0.22 else "available"
+        return "planned" if roll < 0.04 else "limited" if roll < 0.16 else "available"
 
     if paediatric:
         add("paediatric")
@@ -167,7 +174,7 @@ def _profile(code: str, rng) -> dict[str, dict]:
     else:
         add("adult")
         for c in ADULT_COMMON:
-            add(c, varied())
+            add(c, "available" if c in CORE else varied())
         for c in rng.sample(ADULT_SOMETIMES, 5):
             add(c, varied())
         for c in rng.sample(ADULT_TUMOURS, rng.randint(7, 13)):
@@ -229,7 +236,7 @@ def seed(*, users, centres) -> dict[str, int]:
                 continue  # the taxonomy was edited: leave that capability out
             if code in STALE_CENTRES:
                 confirmed_on = today - datetime.timedelta(days=rng.randint(380, 700))
-            elif rng.random() < 0.04:
+            elif rng.random() < 0.015:
                 confirmed_on = today - datetime.timedelta(days=rng.randint(370, 500))
             else:
                 confirmed_on = today - datetime.timedelta(days=rng.randint(5, 330))
