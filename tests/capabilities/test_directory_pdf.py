@@ -42,3 +42,21 @@ def test_it_renders_a_dated_pdf_naming_every_active_centre(client_for, victor, l
 def test_it_says_when_a_centre_has_no_profile_yet(client_for, bob, leeds, tmp_path):
     text = pdf_text(client_for(bob).get(URL).content, tmp_path)
     assert "not yet published its capability profile" in text
+
+
+def test_it_reads_the_directory_in_the_same_number_of_queries_for_3_or_30_centres(db, django_assert_max_num_queries):
+    from capabilities.models import Centre
+    from capabilities.pdf import directory_context
+
+    def make(n):
+        for _ in range(n):
+            centre = CentreFactory()
+            for code in ("adult", "tumour.lung", "unit.beds"):
+                CentreCapabilityFactory(centre=centre, capability=Capability.objects.get(code=code))
+
+    make(3)
+    with django_assert_max_num_queries(5) as few:
+        assert len(directory_context(Centre.objects.active())["sections"]) == 3
+    make(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(directory_context(Centre.objects.active())["sections"]) == 30
