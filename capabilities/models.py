@@ -188,3 +188,20 @@ class ModalityRule(models.Model):
     def clean(self):
         if self.capability_id and self.capability.code in POPULATION_CODES:
             raise ValidationError({"capability": "A population is chosen on the request, not by a modality rule."})
+
+
+class ProfileReminder(models.Model):
+    """The yearly reminder to a centre to re-confirm its profile, kept so the job sends it once a year."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="profile_reminders")
+    year = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "centre__name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "year"], name="capabilities_profile_reminder_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.centre} · {self.year}"

@@ -135,6 +135,11 @@ def can_edit_centre_capabilities(user, centre: Centre | int) -> bool:
     return is_programme_office(user) or (is_centre_staff(user) and centre_id in own_centre_ids(user))
 
 
+def can_edit_any_centre_capabilities(user) -> bool:
+    """May change some centre's levels (the Programme Office, or staff of at least one centre)."""
+    return is_programme_office(user) or bool(own_centre_ids(user))
+
+
 # Feasibility ------------------------------------------------------------------------------------------
 
 
