@@ -72,7 +72,6 @@ class EngagementFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         field_name="organisations", queryset=Organisation.objects.filter(merged_into__isnull=True)
     )
-    contact = django_filters.ModelChoiceFilter(field_name="contacts", queryset=Contact.objects.all())
     event = django_filters.ModelChoiceFilter(queryset=Event.objects.all())
     kind = django_filters.ChoiceFilter(choices=EngagementKind.choices)
     occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label="On or after")
@@ -80,7 +79,7 @@ class EngagementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Engagement
-        fields = ["q", "organisation", "contact", "event", "kind", "occurred_after", "occurred_before"]
+        fields = ["q", "organisation", "event", "kind", "occurred_after", "occurred_before"]
 
     def filter_q(self, queryset, name, value):
         return _words(queryset, ["subject", "summary", "topics"], value)
