@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm import permissions as access
+from engagements import importing
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation, normalise_name
 
 DUPLICATE_RATIO = 0.85
@@ -516,3 +517,56 @@ def follow_up_delete(*, actor, follow_up: FollowUp) -> None:
     _require_writer(actor)
     with transaction.atomic():
         follow_up.delete()
+
+
+# Import ----------------------------------------------------------------------------------------------
+
+
+def import_preview(*, actor, what: str, data: bytes) -> importing.Preview:
+    """Read a CSV file of organisations or contacts and say, row by row, what importing it would do.
+    Raises importing.FileProblem when the file as a whole cannot be read."""
+    _require_writer(actor)
+    if what not in importing.COLUMNS:
+        raise ValidationError({"what": "Choose organisations or contacts."})
+    rows = importing.read_rows(importing.decode(data), what)
+    organisations = dict(
+        Organisation.objects.filter(merged_into__isnull=True).values_list("normalised_name", "pk").order_by("-pk")
+    )
+    if what == "organisations":
+
+        def similar(name: str) -> list[str]:
+            return [o.name for o in similar_organisations(name, limit=3)]
+
+        return importing.check_organisations(rows, organisations, similar=similar if len(rows) <= 500 else None)
+    emails = {email.lower(): pk for email, pk in Contact.objects.exclude(email="").values_list("email", "pk")}
+    return importing.check_contacts(rows, emails, organisations)
+
+
+@transaction.atomic
+def import_apply(*, actor, what: str, data: bytes) -> dict[str, int]:
+    """Import the file: all rows in one transaction, or nothing when any row is rejected."""
+    preview = import_preview(actor=actor, what=what, data=data)
+    if not preview.ok:
+        raise ValidationError(
+            f"{preview.rejects} row(s) cannot be imported; fix them and upload the file again. Nothing was imported."
+        )
+    for row in preview.rows:
+        values = dict(row.values)
+        if what == "organisations":
+            if row.action == "update":
+                org = Organisation.objects.get(pk=row.target_id)
+                values.pop("name")
+                organisation_update(actor=actor, organisation=org, **{k: v for k, v in values.items() if v})
+            else:
+                organisation_create(actor=actor, allow_duplicate=True, **values)
+        else:
+            org_id = values.pop("organisation_id", None)
+            if org_id:
+                values["organisation"] = Organisation.objects.get(pk=org_id)
+            if row.action == "update":
+                contact = Contact.objects.get(pk=row.target_id)
+                values.pop("email")
+                contact_update(actor=actor, contact=contact, **{k: v for k, v in values.items() if v not in ("", None)})
+            else:
+                contact_create(actor=actor, **values)
+    return {"created": preview.creates, "updated": preview.updates}

@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from crm import permissions as access
 from crm.forms_util import add_service_errors
-from engagements import services
+from engagements import importing, services
 from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
 from engagements.forms import (
     ContactForm,
     EngagementForm,
     EventForm,
     FollowUpForm,
+    ImportForm,
     MergeForm,
     OrganisationForm,
 )
@@ -701,14 +702,65 @@ def followup_complete(request, pk):
 # Import ----------------------------------------------------------------------------------------------
 
 
+SESSION_IMPORT = "engagements_import"
+
+
 @login_required
 def import_upload(request):
+    """Step 1: upload a CSV file and see, row by row, what importing it would do. Nothing is written yet."""
     _require_write(request.user)
-    return HttpResponse("Import: coming")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        what = form.cleaned_data["what"]
+        request.session.pop(SESSION_IMPORT, None)
+        if upload.size > importing.MAX_BYTES:
+            form.add_error(
+                "file",
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. Split it and import each part.",
+            )
+        else:
+            data = upload.read()
+            try:
+                preview = services.import_preview(actor=request.user, what=what, data=data)
+            except importing.FileProblem as exc:
+                form.add_error("file", str(exc))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if preview.ok:
+                    # The checked file waits in the session until the person confirms or cancels.
+                    request.session[SESSION_IMPORT] = {
+                        "what": what,
+                        "text": data.decode("utf-8-sig"),
+                        "name": upload.name,
+                    }
+    context = {"form": form, "preview": preview, "columns": importing.COLUMNS}
+    return render(request, "engagements/import.html", context)
 
 
 @login_required
 @require_POST
 def import_confirm(request):
+    """Step 2: write every row of the checked file in one transaction, or nothing on cancel."""
     _require_write(request.user)
-    return redirect("engagements:import")
+    pending = request.session.pop(SESSION_IMPORT, None)
+    if "cancel" in request.POST or not pending:
+        messages.info(
+            request,
+            "Import cancelled; nothing was written."
+            if pending or "cancel" in request.POST
+            else "Nothing to import: upload the file again.",
+        )
+        return redirect("engagements:import")
+    try:
+        counts = services.import_apply(actor=request.user, what=pending["what"], data=pending["text"].encode())
+    except (ValidationError, importing.FileProblem) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, f"{text} Nothing was imported.")
+        return redirect("engagements:import")
+    messages.success(request, f"Imported {pending['name']}: {counts['created']} created, {counts['updated']} updated.")
+    return redirect(
+        "engagements:organisation-list" if pending["what"] == "organisations" else "engagements:contact-list"
+    )
