@@ -1,13 +1,29 @@
-"""One search box across what the user may see: organisations, contacts, engagements, events, requests."""
+"""One search box across what the user may see: organisations, contacts, engagements, events, requests.
 
+On PostgreSQL, organisations, contacts, events and engagements use full-text search (English stemming,
+prefix matching, ranked), served by the GIN indexes of engagements/migrations/0003_search_indexes.py:
+the vectors below must stay the same expressions as those indexes. On SQLite every word must appear
+in one of the fields (icontains).
+"""
+
+import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from crm import permissions as access
 
 RESULTS_PER_KIND = 20
+MAX_WORDS = 8
+
+# The searched fields of each kind. The first four are indexed on PostgreSQL (keep in step with the migration).
+ORGANISATION_FIELDS = ["name", "country"]
+CONTACT_FIELDS = ["first_name", "last_name", "email", "job_title"]
+EVENT_FIELDS = ["name", "place"]
+ENGAGEMENT_FIELDS = ["subject", "summary", "topics"]
+REQUEST_FIELDS = ["reference", "title", "asset"]
 
 
 @dataclass
@@ -36,12 +52,43 @@ def _words_query(words: list[str], fields: list[str]) -> Q:
     return query
 
 
+def _full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _tsquery(words: list[str]) -> str:
+    """Every word, as a prefix ('tana' finds 'Tanaka'); only letters and digits reach the raw query."""
+    terms = [term for word in words for term in re.findall(r"\w+", word)]
+    return " & ".join(f"{term}:*" for term in terms[:MAX_WORDS])
+
+
+def _matching(queryset: QuerySet, words: list[str], fields: list[str], also: Q | None = None) -> QuerySet:
+    if not _full_text():
+        return queryset.filter(_words_query(words, fields))
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    raw = _tsquery(words)
+    if not raw:
+        return queryset.none()
+    vector = SearchVector(*fields, config="english")
+    query = SearchQuery(raw, search_type="raw", config="english")
+    found = Q(search=query) | also if also is not None else Q(search=query)
+    return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(found).order_by("-rank", "pk")
+
+
+def _words(text: str) -> list[str]:
+    """The words typed, without punctuation around them ('quant:*' is 'quant'; an email stays whole)."""
+    words = (re.sub(r"^\W+|\W+$", "", word) for word in text.split())
+    return [word for word in words if word][:MAX_WORDS]
+
+
 def search(user, text: str) -> list[Result]:
-    words = text.split()[:8]
+    words = _words(text)
     if not words:
         return []
     results: list[Result] = []
-    for org in access.visible_organisations(user).filter(_words_query(words, ["name", "country"]))[:RESULTS_PER_KIND]:
+    organisations = access.visible_organisations(user).filter(merged_into__isnull=True)
+    for org in _matching(organisations, words, ORGANISATION_FIELDS)[:RESULTS_PER_KIND]:
         results.append(
             Result(
                 "Organisation",
@@ -51,19 +98,22 @@ def search(user, text: str) -> list[Result]:
             )
         )
     contacts = access.visible_contacts(user).filter(erased=False).select_related("organisation")
-    for c in contacts.filter(_words_query(words, ["first_name", "last_name", "email", "job_title"]))[:RESULTS_PER_KIND]:
+    # An email address is one lexeme to PostgreSQL: find it whole, as typed, too.
+    by_email = Q(email__iexact=text.strip()) if "@" in text else None
+    found = _matching(contacts, words, CONTACT_FIELDS, also=by_email)
+    for c in found[:RESULTS_PER_KIND]:
         results.append(
             Result(
                 "Contact",
-                str(c),
+                str(c) + (" (do not contact)" if c.do_not_contact else ""),
                 c.organisation.name if c.organisation else "",
                 _url("engagements:contact-detail", c.pk),
             )
         )
-    events = access.visible_events(user).filter(_words_query(words, ["name", "place"]))
+    events = _matching(access.visible_events(user), words, EVENT_FIELDS)
     for e in events[:RESULTS_PER_KIND]:
         results.append(Result("Event", str(e), e.place, _url("engagements:event-detail", e.pk)))
-    engagements = access.visible_engagements(user).filter(_words_query(words, ["subject", "summary", "topics"]))
+    engagements = _matching(access.visible_engagements(user), words, ENGAGEMENT_FIELDS)
     for g in engagements[:RESULTS_PER_KIND]:
         results.append(
             Result(
@@ -73,7 +123,7 @@ def search(user, text: str) -> list[Result]:
                 _url("engagements:engagement-detail", g.pk),
             )
         )
-    requests = access.visible_requests(user).filter(_words_query(words, ["reference", "title", "asset"]))
+    requests = access.visible_requests(user).filter(_words_query(words, REQUEST_FIELDS))
     for r in requests.select_related("sponsor")[:RESULTS_PER_KIND]:
         results.append(
             Result(

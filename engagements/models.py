@@ -290,3 +290,17 @@ class FollowUp(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.done_on is None and self.due_on < (today or timezone.localdate())
+
+
+class FollowUpDigest(models.Model):
+    """The day an owner was emailed their due and overdue follow-ups, so the daily job sends once a day."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "sent_on"], name="engagements_digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.sent_on}"

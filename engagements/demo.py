@@ -1,0 +1,233 @@
+"""Demo organisations, contacts, events, engagements and follow-ups (fictional companies and people).
+
+Deterministic (one seeded random generator), dates relative to today over the last two years, and
+rerunnable: organisations, contacts and events are found by natural key; engagements and follow-ups are
+added only when none are held yet.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+
+SEED = 2026
+
+# name, kind, size, country, therapy areas, modalities
+ORGANISATIONS = [
+    ("Astrelis Pharma", "pharma", "large", "United Kingdom", "lung, breast", "ADC, small molecule"),
+    ("Borealis Therapeutics", "biotech", "sme", "Norway", "melanoma", "cell therapy"),
+    ("Caldera Oncology", "biotech", "startup", "United Kingdom", "pancreatic", "small molecule"),
+    ("Dunmore Biologics", "biotech", "sme", "Ireland", "lymphoma, myeloma", "bispecific"),
+    ("Eskerfield Pharmaceuticals", "pharma", "large", "Switzerland", "prostate", "radioligand"),
+    ("Fenwick Clinical Research", "cro", "large", "United Kingdom", "", ""),
+    ("Glenrowan Bio", "biotech", "startup", "Scotland", "glioma", "oncolytic virus"),
+    ("Halden Immunotherapeutics", "biotech", "sme", "Germany", "colorectal", "antibody"),
+    ("Isoterra Radiopharma", "biotech", "sme", "Belgium", "neuroendocrine, prostate", "radioligand"),
+    ("Juniper Cell Sciences", "biotech", "startup", "United States", "leukaemia", "cell therapy"),
+    ("Kestrel Oncology", "pharma", "large", "United States", "lung, bladder", "ADC, antibody"),
+    ("Lanark Trials Ltd", "cro", "sme", "United Kingdom", "", ""),
+    ("Meridian Genomics", "medtech", "sme", "United Kingdom", "pan-tumour", "diagnostics"),
+    ("Northgate Biopharma", "biotech", "sme", "Netherlands", "ovarian", "ADC"),
+    ("Orrin Therapeutics", "biotech", "startup", "United Kingdom", "sarcoma", "small molecule"),
+    ("Pellucid Pharma", "pharma", "large", "Japan", "gastric", "antibody"),
+    ("Quillon Biotherapeutics", "biotech", "sme", "France", "head and neck", "vaccine"),
+    ("Ravensworth Medical", "medtech", "sme", "United Kingdom", "", "imaging"),
+    ("Solenne Oncology", "biotech", "startup", "France", "paediatric solid tumours", "small molecule"),
+    ("Tamsin Biosciences", "biotech", "sme", "United Kingdom", "breast", "ADC"),
+    ("Umbra Pharmaceuticals", "pharma", "large", "Germany", "renal", "small molecule"),
+    ("Valtor Gene Therapies", "biotech", "startup", "United States", "retinoblastoma", "gene therapy"),
+    ("Westmarch Research Partners", "cro", "large", "United States", "", ""),
+    ("Xantheon Bio", "biotech", "sme", "Denmark", "AML", "bispecific"),
+    ("Yarrow Oncology", "biotech", "startup", "United Kingdom", "mesothelioma", "cell therapy"),
+    ("Zephyrine Therapeutics", "biotech", "sme", "Spain", "liver", "oncolytic virus"),
+    ("Arden Cancer Charity", "charity", "", "United Kingdom", "paediatric", ""),
+    ("Beacon Children's Cancer Trust", "charity", "", "United Kingdom", "paediatric", ""),
+    ("Cairnmoor University Drug Discovery Unit", "academic", "", "Scotland", "pan-tumour", "small molecule"),
+    ("Dalesford Institute of Cancer Research", "academic", "", "United Kingdom", "pan-tumour", ""),
+    ("Elmstead NHS Foundation Trust", "nhs", "", "United Kingdom", "", ""),
+    ("Fairholm Pharma", "pharma", "large", "United Kingdom", "haematology", "small molecule"),
+    ("Greyfriars Biotech", "biotech", "startup", "United Kingdom", "brain", "ADC"),
+    ("Hollin Therapeutics", "biotech", "sme", "Sweden", "lung", "radioligand"),
+    ("Ingleby Antibodies", "biotech", "sme", "United Kingdom", "breast, gastric", "antibody"),
+    ("Jessamine Pharma", "pharma", "large", "Italy", "myeloma", "bispecific"),
+    ("Kilbride Clinical", "cro", "sme", "Ireland", "", ""),
+    ("Lumora Diagnostics", "medtech", "startup", "United Kingdom", "pan-tumour", "liquid biopsy"),
+    ("Marisco Biologics", "biotech", "sme", "Canada", "cervical", "vaccine"),
+    ("Nettlebed Oncology", "biotech", "startup", "United Kingdom", "paediatric leukaemia", "cell therapy"),
+]
+
+FIRST_NAMES = [
+    "Amara", "Ben", "Chloe", "Daniel", "Elena", "Farhan", "Grace", "Hiro", "Ines", "James", "Kavya", "Liam",
+    "Maya", "Niall", "Olga", "Pavel", "Rosa", "Samir", "Tara", "Uma", "Victor", "Wen", "Yusuf", "Zoe",
+    "Aoife", "Bruno", "Carmen", "Dev", "Eilidh", "Felix",
+]  # fmt: skip
+LAST_NAMES = [
+    "Abbott", "Bianchi", "Chowdhury", "Dubois", "Eriksen", "Fischer", "Garcia", "Hughes", "Ibrahim", "Jansen",
+    "Kowalski", "Larsen", "McAllister", "Nakamura", "O'Brien", "Petrov", "Quinn", "Rahman", "Schmidt", "Taylor",
+    "Usman", "Varga", "Walsh", "Xu", "Young", "Zielinski", "Moreau", "Novak", "Okafor", "Silva",
+]  # fmt: skip
+JOB_TITLES = [
+    "Head of Clinical Operations", "Medical Director", "Clinical Trial Manager", "VP Clinical Development",
+    "Feasibility Lead", "Director of Site Partnerships", "Chief Medical Officer", "Study Start-up Manager",
+    "Business Development Director", "Translational Science Lead",
+]  # fmt: skip
+
+# name, kind, month, day, days long, place, virtual
+EVENT_SERIES = [
+    ("ASCO Annual Meeting", "conference", 5, 30, 5, "Chicago", False),
+    ("ESMO Congress", "conference", 10, 17, 5, "Barcelona", False),
+    ("AACR Annual Meeting", "conference", 4, 25, 5, "San Diego", False),
+    ("NCRI-style UK Cancer Research Conference", "conference", 11, 3, 3, "Liverpool", False),
+    ("Early-Phase Trials Industry Webinar", "webinar", 2, 12, 1, "", True),
+    ("Radioligand Therapy Roundtable", "roundtable", 9, 9, 1, "London", False),
+    ("Paediatric Early-Phase Industry Day", "workshop", 3, 18, 1, "Manchester", False),
+]
+
+SUBJECTS = [
+    "Pipeline update and early-phase plans",
+    "Introduction to the network and its centres",
+    "Site capability questions for a first-in-human study",
+    "Feasibility follow-up for an ADC programme",
+    "Paediatric investigation plan discussion",
+    "Radioligand capacity across the network",
+    "Confidentiality agreement renewal",
+    "Set-up timelines and the 150-day target",
+    "Cell therapy accreditation at network sites",
+    "Portfolio review with the business development team",
+    "Booth conversation about upcoming phase 1 trials",
+    "Biomarker testing requirements",
+]
+TOPICS = ["ADC", "radioligand", "paediatric", "cell therapy", "bispecific", "haematology", "set-up times", "NDA"]
+FOLLOW_UPS = [
+    "Send the network capability directory",
+    "Share centre contacts for the radioligand sites",
+    "Chase the synopsis for feasibility",
+    "Arrange a call with the paediatric network lead",
+    "Send the confidentiality agreement for renewal",
+    "Introduce to the haematology community",
+]
+
+
+def _event_days(today: datetime.date):
+    """Each series' editions from two years ago to six months ahead, as (name, starts_on, ...)."""
+    for name, kind, month, day, length, place, virtual in EVENT_SERIES:
+        for year in range(today.year - 2, today.year + 1):
+            starts_on = datetime.date(year, month, day)
+            if today - datetime.timedelta(days=730) <= starts_on <= today + datetime.timedelta(days=180):
+                yield f"{name} {year}", kind, starts_on, starts_on + datetime.timedelta(days=length - 1), place, virtual
+
+
+@transaction.atomic
+def seed(*, users, centres) -> dict[str, int]:
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    staff = [users[name] for name in ("alice", "priya") if name in users]
+
+    organisations = []
+    for i, (name, kind, size, country, areas, modalities) in enumerate(ORGANISATIONS):
+        org = Organisation.objects.filter(name=name).first()
+        if org is None:
+            signed = today - datetime.timedelta(days=rng.randint(60, 900)) if i % 3 == 0 else None
+            expires = None
+            if signed:
+                # One NDA expires within the next 60 days, to show the warning.
+                expires = today + datetime.timedelta(days=40) if i == 0 else signed + datetime.timedelta(days=3 * 365)
+            org = Organisation.objects.create(
+                name=name,
+                kind=kind,
+                size=size,
+                country=country,
+                website=f"https://www.{name.split()[0].lower()}.example",
+                status=rng.choice(["prospect", "active", "active", "partner"]),
+                owner=staff[i % len(staff)] if staff else None,
+                therapy_areas=areas,
+                modality_interests=modalities,
+                nda_signed_on=signed,
+                nda_expires_on=expires,
+                created_at=timezone.now() - datetime.timedelta(days=rng.randint(400, 900)),
+            )
+        organisations.append(org)
+
+    contacts = []
+    for n in range(90):
+        org = organisations[n % len(organisations)]
+        first = FIRST_NAMES[(n * 7) % len(FIRST_NAMES)]
+        last = LAST_NAMES[(n * 11 + n // len(LAST_NAMES)) % len(LAST_NAMES)]
+        domain = org.name.split()[0].lower().replace("'", "")
+        email = f"{first}.{last}{n}@{domain}.example".lower().replace("'", "")
+        contact, _ = Contact.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": JOB_TITLES[n % len(JOB_TITLES)],
+                "organisation": org,
+                "do_not_contact": n % 23 == 5,
+                "created_at": timezone.now() - datetime.timedelta(days=rng.randint(30, 1500)),
+            },
+        )
+        contacts.append(contact)
+
+    events = []
+    for name, kind, starts_on, ends_on, place, virtual in _event_days(today):
+        event, created = Event.objects.get_or_create(
+            name=name,
+            defaults={"kind": kind, "starts_on": starts_on, "ends_on": ends_on, "place": place, "virtual": virtual},
+        )
+        if created and staff:
+            event.staff_attending.set(staff[: 1 + rng.randint(0, len(staff) - 1)])
+        events.append(event)
+
+    engagements_made = follow_ups_made = 0
+    if not Engagement.objects.exists():
+        past_events = [e for e in events if e.starts_on <= today]
+        for _ in range(300):
+            at_event = past_events and rng.random() < 0.45
+            event = rng.choice(past_events) if at_event else None
+            if event:
+                occurred_on = event.starts_on + datetime.timedelta(
+                    days=rng.randint(0, (event.last_day - event.starts_on).days)
+                )
+                kind = {"webinar": "webinar", "roundtable": "roundtable"}.get(event.kind, "conference_meeting")
+            else:
+                occurred_on = today - datetime.timedelta(days=rng.randint(0, 730))
+                kind = rng.choice(["meeting", "call", "call", "email", "site_visit", "meeting"])
+            orgs = rng.sample(organisations, 1 if rng.random() < 0.85 else 2)
+            people = [c for c in contacts if c.organisation_id in {o.pk for o in orgs}]
+            engagement = Engagement.objects.create(
+                occurred_on=occurred_on,
+                kind=kind,
+                subject=rng.choice(SUBJECTS),
+                summary=f"Discussed {rng.choice(TOPICS)} and next steps with {orgs[0].name}.",
+                event=event,
+                topics=", ".join(rng.sample(TOPICS, 2)),
+                outcome=rng.choice(["", "Agreed to share a synopsis.", "Will introduce to centres.", "No action."]),
+                created_by=rng.choice(staff) if staff else None,
+                created_at=timezone.make_aware(datetime.datetime.combine(occurred_on, datetime.time(17, 0))),
+            )
+            engagement.organisations.set(orgs)
+            engagement.contacts.set(rng.sample(people, min(len(people), rng.randint(0, 2))))
+            engagement.staff.set(rng.sample(staff, rng.randint(1, len(staff))) if staff else [])
+            engagements_made += 1
+            # Recent engagements leave follow-ups: some overdue, some done, some ahead.
+            if staff and occurred_on >= today - datetime.timedelta(days=60) and rng.random() < 0.5:
+                due_on = occurred_on + datetime.timedelta(days=rng.randint(3, 30))
+                FollowUp.objects.create(
+                    engagement=engagement,
+                    organisation=orgs[0],
+                    owner=rng.choice(staff),
+                    due_on=due_on,
+                    done_on=due_on if rng.random() < 0.3 and due_on <= today else None,
+                    text=rng.choice(FOLLOW_UPS),
+                )
+                follow_ups_made += 1
+    return {
+        "organisations": len(organisations),
+        "contacts": len(contacts),
+        "events": len(events),
+        "engagements": engagements_made,
+        "follow-ups": follow_ups_made,
+    }

@@ -1,0 +1,51 @@
+"""Daily jobs of the engagements app (listed in engagements/schedule.py)."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.tasks import send_email_task
+from engagements.models import FollowUp, FollowUpDigest
+
+
+@task()
+def email_follow_up_digests() -> int:
+    """Email each owner their follow-ups due today or overdue, once a day (a FollowUpDigest row records it,
+    so running twice sends nothing more). Returns how many people were emailed."""
+    today = timezone.localdate()
+    due = FollowUp.objects.due_by(today).select_related("owner", "organisation", "engagement").order_by("due_on", "id")
+    by_owner: dict = {}
+    for follow_up in due:
+        if follow_up.owner.is_active and follow_up.owner.email:
+            by_owner.setdefault(follow_up.owner, []).append(follow_up)
+    already = set(FollowUpDigest.objects.filter(sent_on=today).values_list("owner_id", flat=True))
+    sent = 0
+    for owner, items in by_owner.items():
+        if owner.pk in already:
+            continue
+        context = {
+            "name": owner.first_name or owner.username,
+            "today": today.isoformat(),
+            "link": settings.SITE_URL + reverse("engagements:followup-list"),
+            "items": [
+                {
+                    "text": f.text,
+                    "due_on": f"{f.due_on:%d %b %Y}",
+                    "overdue": f.due_on < today,
+                    "about": str(f.organisation or (f.engagement.subject if f.engagement else "")),
+                }
+                for f in items
+            ],
+        }
+        try:
+            with transaction.atomic():
+                FollowUpDigest.objects.create(owner=owner, sent_on=today, items=len(items))
+                transaction.on_commit(
+                    lambda to=owner.email, ctx=context: send_email_task.enqueue("follow-up-digest", [to], ctx)
+                )
+        except IntegrityError:
+            continue  # another run sent it a moment ago
+        sent += 1
+    return sent

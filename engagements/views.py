@@ -1,0 +1,766 @@
+"""HTML pages of organisations, contacts, events, engagements and follow-ups. Thin: parse, call a service, render."""
+
+import csv
+import datetime
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from crm import permissions as access
+from crm.forms_util import add_service_errors
+from engagements import importing, services
+from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
+from engagements.forms import (
+    ContactForm,
+    EngagementForm,
+    EventForm,
+    FollowUpForm,
+    ImportForm,
+    MergeForm,
+    OrganisationForm,
+)
+from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+
+PAGE_SIZE = 50
+NDA_WARNING_DAYS = 60
+TYPEAHEAD_LIMIT = 15
+
+
+def _require_read(user) -> None:
+    access.require(access.can_read_engagements(user), "Engagement records are for the Programme Office and viewers.")
+
+
+def _require_write(user) -> None:
+    access.require(access.can_write_engagements(user), services.WRITE_REFUSAL)
+
+
+# Lists: filter, sort, paginate, export -------------------------------------------------------------
+
+
+def _export(rows, columns: list[tuple[str, object]], name: str, fmt: str) -> HttpResponse:
+    """The filtered list as CSV or XLSX: one header row, then one row per object."""
+    headers = [header for header, _ in columns]
+    table = [[value(row) for _, value in columns] for row in rows]
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = name[:31]
+        sheet.append(headers)
+        for line in table:
+            sheet.append([v if isinstance(v, int | float | datetime.date) or v is None else str(v) for v in line])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(headers)
+    for line in table:
+        writer.writerow(["" if v is None else v for v in line])
+    return response
+
+
+def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_sort: str, export, name: str):
+    """Filter with the app's FilterSet, sort by a known key, then export or paginate. Returns a response or a
+    context dict."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    sort = request.GET.get("sort", default_sort)
+    if sort.lstrip("-") not in sorts:
+        sort = default_sort
+    order = sorts[sort.lstrip("-")]
+    rows = rows.order_by(f"-{order}" if sort.startswith("-") else order, "pk")
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _export(rows, export, name, fmt)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "filter": filterset,
+        "page": page,
+        "rows": page.object_list,
+        "sort": sort,
+        "sorts": [(key, key.replace("_", " ").capitalize()) for key in sorts],
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "can_write": access.can_write_engagements(request.user),
+    }
+
+
+def _date(value):
+    return value.isoformat() if value else ""
+
+
+# Organisations ---------------------------------------------------------------------------------------
+
+
+@login_required
+def organisation_list(request):
+    _require_read(request.user)
+    queryset = (
+        access.visible_organisations(request.user)
+        .filter(merged_into__isnull=True)
+        .select_related("owner")
+        .annotate(last_engaged=Max("engagements__occurred_on"), contact_count=Count("contacts", distinct=True))
+    )
+    result = _list(
+        request,
+        queryset=queryset,
+        filterset_class=OrganisationFilter,
+        sorts={"name": "name", "last_engaged": "last_engaged", "created": "created_at", "country": "country"},
+        default_sort="name",
+        name="organisations",
+        export=[
+            ("Name", lambda o: o.name),
+            ("Kind", lambda o: o.get_kind_display()),
+            ("Size", lambda o: o.get_size_display()),
+            ("Country", lambda o: o.country),
+            ("Status", lambda o: o.get_status_display()),
+            ("Website", lambda o: o.website),
+            ("Owner", lambda o: str(o.owner) if o.owner else ""),
+            ("NDA expires", lambda o: _date(o.nda_expires_on)),
+            ("Contacts", lambda o: o.contact_count),
+            ("Last engaged", lambda o: _date(o.last_engaged)),
+        ],
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    return render(request, "engagements/organisation_list.html", result)
+
+
+def _organisation_for(user, pk) -> Organisation:
+    return access.get_visible_or_404(access.visible_organisations(user).select_related("owner", "parent"), pk=pk)
+
+
+def _url_or_blank(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def organisation_detail(request, pk):
+    # Not visible answers 404 (the queryset is empty for those who may not read).
+    org = _organisation_for(request.user, pk)
+    today = timezone.localdate()
+    engagements = (
+        org.engagements.select_related("event").prefetch_related("organisations", "contacts").order_by("-occurred_on")
+    )
+    # Reached through the reverse relation: engagements never imports feasibility.
+    requests = [
+        (r, _url_or_blank("feasibility:request-detail", r.pk))
+        for r in org.feasibility_requests.order_by("-received_on")[:50]
+    ]
+    nda_expiring = bool(
+        org.nda_expires_on and today <= org.nda_expires_on <= today + datetime.timedelta(days=NDA_WARNING_DAYS)
+    )
+    context = {
+        "org": org,
+        "contacts": org.contacts.filter(erased=False),
+        "engagements": engagements[:100],
+        "engagement_count": org.engagements.count(),
+        "follow_ups": FollowUp.objects.filter(Q(organisation=org) | Q(engagement__organisations=org))
+        .open()
+        .select_related("owner")
+        .distinct(),
+        "requests": requests,
+        "children": org.children.all(),
+        "nda_expiring": nda_expiring,
+        "nda_expired": bool(org.nda_expires_on and org.nda_expires_on < today),
+        "can_write": access.can_write_engagements(request.user),
+        "merge_form": MergeForm(survivor=org) if access.can_write_engagements(request.user) else None,
+        "today": today,
+    }
+    return render(request, "engagements/organisation_detail.html", context)
+
+
+def _organisation_form_page(request, org: Organisation | None):
+    form = OrganisationForm(request.POST or None, instance=org)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        allow = form.cleaned_data["create_anyway"]
+        try:
+            if org is None:
+                org = services.organisation_create(actor=request.user, allow_duplicate=allow, **fields)
+            else:
+                org = services.organisation_update(
+                    actor=request.user, organisation=org, allow_duplicate=allow, **fields
+                )
+        except services.PossibleDuplicate as exc:
+            duplicates = exc.existing
+            form.add_error("name", exc.message_dict["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {org.name}.")
+            return redirect("engagements:organisation-detail", org.pk)
+    return render(request, "engagements/organisation_form.html", {"form": form, "org": org, "duplicates": duplicates})
+
+
+@login_required
+def organisation_create(request):
+    _require_write(request.user)
+    return _organisation_form_page(request, None)
+
+
+@login_required
+def organisation_edit(request, pk):
+    org = _organisation_for(request.user, pk)
+    _require_write(request.user)
+    return _organisation_form_page(request, org)
+
+
+@login_required
+@require_POST
+def organisation_merge(request, pk):
+    survivor = _organisation_for(request.user, pk)
+    _require_write(request.user)
+    form = MergeForm(request.POST, survivor=survivor)
+    if form.is_valid():
+        other = form.cleaned_data["other"]
+        try:
+            services.organisation_merge(actor=request.user, survivor=survivor, other=other)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{other.name} merged into {survivor.name}.")
+    else:
+        messages.error(request, "Choose the organisation to merge into this one.")
+    return redirect("engagements:organisation-detail", survivor.pk)
+
+
+# Contacts --------------------------------------------------------------------------------------------
+
+
+@login_required
+def contact_list(request):
+    _require_read(request.user)
+    queryset = (
+        access.visible_contacts(request.user)
+        .filter(erased=False)
+        .select_related("organisation")
+        .annotate(last_engaged=Max("engagements__occurred_on"))
+    )
+    result = _list(
+        request,
+        queryset=queryset,
+        filterset_class=ContactFilter,
+        sorts={"last_name": "last_name", "organisation": "organisation__name", "last_engaged": "last_engaged"},
+        default_sort="last_name",
+        name="contacts",
+        export=[
+            ("First name", lambda c: c.first_name),
+            ("Last name", lambda c: c.last_name),
+            ("Email", lambda c: c.email),
+            ("Phone", lambda c: c.phone),
+            ("Job title", lambda c: c.job_title),
+            ("Organisation", lambda c: c.organisation.name if c.organisation else ""),
+            ("Do not contact", lambda c: "yes" if c.do_not_contact else ""),
+            ("Lawful basis", lambda c: c.get_lawful_basis_display()),
+            ("Last engaged", lambda c: _date(c.last_engaged)),
+        ],
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    return render(request, "engagements/contact_list.html", result)
+
+
+def _contact_for(user, pk) -> Contact:
+    return access.get_visible_or_404(access.visible_contacts(user).select_related("organisation"), pk=pk)
+
+
+@login_required
+def contact_detail(request, pk):
+    # Not visible answers 404 (the queryset is empty for those who may not read).
+    contact = _contact_for(request.user, pk)
+    context = {
+        "contact": contact,
+        "engagements": contact.engagements.select_related("event").prefetch_related("organisations"),
+        "can_write": access.can_write_engagements(request.user),
+    }
+    return render(request, "engagements/contact_detail.html", context)
+
+
+def _contact_form_page(request, contact: Contact | None):
+    initial = {}
+    if contact is None and request.GET.get("organisation", "").isdigit():
+        initial["organisation"] = int(request.GET["organisation"])
+    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contact is None:
+                contact = services.contact_create(actor=request.user, **form.service_fields())
+            else:
+                contact = services.contact_update(actor=request.user, contact=contact, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {contact}.")
+            return redirect("engagements:contact-detail", contact.pk)
+    return render(request, "engagements/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+def contact_create(request):
+    _require_write(request.user)
+    return _contact_form_page(request, None)
+
+
+@login_required
+def contact_edit(request, pk):
+    contact = _contact_for(request.user, pk)
+    _require_write(request.user)
+    if contact.erased:
+        messages.error(request, "This contact was erased; it cannot be edited.")
+        return redirect("engagements:contact-detail", contact.pk)
+    return _contact_form_page(request, contact)
+
+
+@login_required
+def contact_export(request, pk):
+    """Everything held about the person, as a JSON download (subject access request)."""
+    contact = _contact_for(request.user, pk)
+    _require_write(request.user)
+    data = services.contact_export(actor=request.user, contact=contact)
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}-{slugify(str(contact))}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def contact_erase(request, pk):
+    contact = _contact_for(request.user, pk)
+    _require_write(request.user)
+    services.contact_erase(actor=request.user, contact=contact)
+    messages.success(request, "The contact's personal data is erased, including from its history.")
+    return redirect("engagements:contact-detail", contact.pk)
+
+
+@login_required
+def contact_review(request):
+    """Contacts nobody has engaged for longer than CONTACT_REVIEW_AFTER_DAYS: keep, update or erase them."""
+    _require_write(request.user)
+    cutoff = timezone.localdate() - datetime.timedelta(days=settings.CONTACT_REVIEW_AFTER_DAYS)
+    cutoff_time = timezone.now() - datetime.timedelta(days=settings.CONTACT_REVIEW_AFTER_DAYS)
+    contacts = (
+        access.visible_contacts(request.user)
+        .filter(erased=False)
+        .select_related("organisation")
+        .annotate(last_engaged=Max("engagements__occurred_on"))
+        .filter(Q(last_engaged__lt=cutoff) | Q(last_engaged__isnull=True, created_at__lt=cutoff_time))
+        .order_by("last_engaged", "last_name")
+    )
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "rows": page.object_list, "days": settings.CONTACT_REVIEW_AFTER_DAYS, "cutoff": cutoff}
+    return render(request, "engagements/contact_review.html", context)
+
+
+# Events ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def event_list(request):
+    _require_read(request.user)
+    queryset = access.visible_events(request.user).annotate(meetings=Count("engagements"))
+    result = _list(
+        request,
+        queryset=queryset,
+        filterset_class=EventFilter,
+        sorts={"starts_on": "starts_on", "name": "name", "meetings": "meetings"},
+        default_sort="-starts_on",
+        name="events",
+        export=[
+            ("Name", lambda e: e.name),
+            ("Kind", lambda e: e.get_kind_display()),
+            ("Starts", lambda e: _date(e.starts_on)),
+            ("Ends", lambda e: _date(e.ends_on)),
+            ("Place", lambda e: e.place),
+            ("Virtual", lambda e: "yes" if e.virtual else ""),
+            ("Meetings", lambda e: e.meetings),
+        ],
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    result["today"] = timezone.localdate()
+    return render(request, "engagements/event_list.html", result)
+
+
+def _event_for(user, pk) -> Event:
+    return access.get_visible_or_404(access.visible_events(user), pk=pk)
+
+
+@login_required
+def event_detail(request, pk):
+    # Not visible answers 404 (the queryset is empty for those who may not read).
+    event = _event_for(request.user, pk)
+    engagements = list(
+        event.engagements.prefetch_related(
+            "organisations", Prefetch("contacts", queryset=Contact.objects.filter(erased=False))
+        ).order_by("-occurred_on", "-id")
+    )
+    companies = {}
+    for engagement in engagements:
+        for org in engagement.organisations.all():
+            companies.setdefault(org.pk, [org, 0])[1] += 1
+    context = {
+        "event": event,
+        "engagements": engagements,
+        "companies": sorted(companies.values(), key=lambda pair: (-pair[1], pair[0].name)),
+        "staff": event.staff_attending.all(),
+        "can_write": access.can_write_engagements(request.user),
+    }
+    return render(request, "engagements/event_detail.html", context)
+
+
+def _event_form_page(request, event: Event | None):
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        staff = fields.pop("staff_attending", None)
+        try:
+            if event is None:
+                event = services.event_create(actor=request.user, staff_attending=staff, **fields)
+            else:
+                event = services.event_update(actor=request.user, event=event, staff_attending=staff, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {event.name}.")
+            return redirect("engagements:event-detail", event.pk)
+    return render(request, "engagements/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+def event_create(request):
+    _require_write(request.user)
+    return _event_form_page(request, None)
+
+
+@login_required
+def event_edit(request, pk):
+    event = _event_for(request.user, pk)
+    _require_write(request.user)
+    return _event_form_page(request, event)
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+@login_required
+def events_ics(request):
+    """Upcoming events as an iCalendar file, to add to a calendar."""
+    _require_read(request.user)
+    today = timezone.localdate()
+    events = (
+        access.visible_events(request.user)
+        .filter(Q(starts_on__gte=today) | Q(ends_on__gte=today))
+        .order_by("starts_on", "name")
+    )
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{settings.SITE_NAME}//Events//EN", "CALSCALE:GREGORIAN"]
+    for event in events:
+        url = settings.SITE_URL + reverse("engagements:event-detail", args=[event.pk])
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:event-{event.pk}@{settings.SITE_NAME.lower()}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.last_day + datetime.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(event.name)}",
+            f"LOCATION:{_ics_text('Online' if event.virtual and not event.place else event.place)}",
+            f"URL:{url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="events.ics"'
+    return response
+
+
+# Engagements -----------------------------------------------------------------------------------------
+
+
+@login_required
+def engagement_list(request):
+    _require_read(request.user)
+    queryset = (
+        access.visible_engagements(request.user)
+        .select_related("event")
+        .prefetch_related("organisations", Prefetch("contacts", queryset=Contact.objects.filter(erased=False)), "staff")
+    )
+    result = _list(
+        request,
+        queryset=queryset,
+        filterset_class=EngagementFilter,
+        sorts={"occurred_on": "occurred_on", "subject": "subject", "kind": "kind"},
+        default_sort="-occurred_on",
+        name="engagements",
+        export=[
+            ("Date", lambda e: _date(e.occurred_on)),
+            ("Kind", lambda e: e.get_kind_display()),
+            ("Subject", lambda e: e.subject),
+            ("Organisations", lambda e: "; ".join(o.name for o in e.organisations.all())),
+            ("Contacts", lambda e: "; ".join(str(c) for c in e.contacts.all())),
+            ("Staff", lambda e: "; ".join(str(s) for s in e.staff.all())),
+            ("Event", lambda e: e.event.name if e.event else ""),
+            ("Topics", lambda e: e.topics),
+            ("Summary", lambda e: e.summary),
+            ("Outcome", lambda e: e.outcome),
+        ],
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    return render(request, "engagements/engagement_list.html", result)
+
+
+def _engagement_for(user, pk) -> Engagement:
+    return access.get_visible_or_404(
+        access.visible_engagements(user)
+        .select_related("event", "created_by")
+        .prefetch_related("organisations", "contacts", "staff"),
+        pk=pk,
+    )
+
+
+@login_required
+def engagement_detail(request, pk):
+    # Not visible answers 404 (the queryset is empty for those who may not read).
+    engagement = _engagement_for(request.user, pk)
+    can_write = access.can_write_engagements(request.user)
+    context = {
+        "engagement": engagement,
+        "follow_ups": engagement.follow_ups.select_related("owner"),
+        "follow_up_form": FollowUpForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=7)})
+        if can_write
+        else None,
+        "can_write": can_write,
+        "today": timezone.localdate(),
+    }
+    return render(request, "engagements/engagement_detail.html", context)
+
+
+def _picked(form: EngagementForm, field: str, queryset):
+    """The organisations or contacts already chosen, to show as ticked boxes above the type-ahead."""
+    value = form[field].value() or []
+    ids = [int(v) for v in (value if isinstance(value, list | tuple) else [value]) if str(v).isdigit()]
+    return list(queryset.filter(pk__in=ids)) if ids else []
+
+
+def _engagement_form_page(request, engagement: Engagement | None):
+    if request.method == "POST":
+        form = EngagementForm(request.POST, with_new_contact=engagement is None)
+    else:
+        if engagement is not None:
+            initial = EngagementForm.initial_from(engagement)
+        else:
+            initial = {"occurred_on": timezone.localdate(), "staff": [request.user.pk]}
+            event_id = request.GET.get("event", "")
+            if event_id.isdigit():
+                event = access.visible_events(request.user).filter(pk=event_id).first()
+                if event:
+                    initial.update(event=event.pk, kind="conference_meeting", occurred_on=event.starts_on)
+                    if event.starts_on <= timezone.localdate() <= event.last_day:
+                        initial["occurred_on"] = timezone.localdate()
+            org_id = request.GET.get("organisation", "")
+            if org_id.isdigit():
+                initial["organisations"] = [int(org_id)]
+        form = EngagementForm(initial=initial, with_new_contact=engagement is None)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        try:
+            if engagement is None:
+                engagement = services.engagement_log(actor=request.user, **kwargs)
+            else:
+                engagement = services.engagement_update(actor=request.user, engagement=engagement, **kwargs)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Logged “{engagement.subject}”.")
+            return redirect("engagements:engagement-detail", engagement.pk)
+    context = {
+        "form": form,
+        "engagement": engagement,
+        "picked_organisations": _picked(form, "organisations", access.visible_organisations(request.user)),
+        "picked_contacts": _picked(
+            form, "contacts", access.visible_contacts(request.user).select_related("organisation")
+        ),
+    }
+    return render(request, "engagements/engagement_form.html", context)
+
+
+@login_required
+def engagement_log(request):
+    _require_write(request.user)
+    return _engagement_form_page(request, None)
+
+
+@login_required
+def engagement_edit(request, pk):
+    engagement = _engagement_for(request.user, pk)
+    _require_write(request.user)
+    return _engagement_form_page(request, engagement)
+
+
+@login_required
+def typeahead(request):
+    """htmx: ticked boxes for organisations or contacts matching what was typed (not those already picked)."""
+    _require_read(request.user)
+    what = request.GET.get("what", "organisations")
+    text = request.GET.get(f"{what}_search", request.GET.get("q", "")).strip()
+    picked = [int(v) for v in request.GET.getlist(what) if v.isdigit()]
+    rows = []
+    if text:
+        if what == "contacts":
+            queryset = ContactFilter({"q": text}, queryset=access.visible_contacts(request.user).filter(erased=False))
+            rows = list(queryset.qs.exclude(pk__in=picked).select_related("organisation")[:TYPEAHEAD_LIMIT])
+        else:
+            what = "organisations"
+            queryset = OrganisationFilter(
+                {"q": text}, queryset=access.visible_organisations(request.user).filter(merged_into__isnull=True)
+            )
+            rows = list(queryset.qs.exclude(pk__in=picked)[:TYPEAHEAD_LIMIT])
+    return render(request, "engagements/partials/typeahead.html", {"rows": rows, "what": what, "text": text})
+
+
+# Follow-ups ------------------------------------------------------------------------------------------
+
+
+@login_required
+def followup_list(request):
+    """My open follow-ups, overdue first; then everyone's, filtered."""
+    _require_write(request.user)
+    today = timezone.localdate()
+    mine = (
+        access.visible_follow_ups(request.user)
+        .open()
+        .filter(owner=request.user)
+        .select_related("engagement", "organisation")
+        .order_by("due_on", "id")
+    )
+    everyone = FollowUpFilter(
+        request.GET or {"open": "true"},
+        queryset=access.visible_follow_ups(request.user).select_related("engagement", "organisation", "owner"),
+    )
+    rows = everyone.qs.order_by("done_on", "due_on", "id") if everyone.is_valid() else FollowUp.objects.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"mine": mine, "filter": everyone, "page": page, "rows": page.object_list, "today": today}
+    return render(request, "engagements/followup_list.html", context)
+
+
+@login_required
+@require_POST
+def followup_create(request, pk):
+    engagement = _engagement_for(request.user, pk)
+    _require_write(request.user)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        fields = form.service_fields()
+        try:
+            services.follow_up_create(actor=request.user, engagement=engagement, **fields)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Follow-up added.")
+    else:
+        messages.error(request, "Give the follow-up a text and a due date.")
+    return redirect("engagements:engagement-detail", engagement.pk)
+
+
+@login_required
+@require_POST
+def followup_complete(request, pk):
+    follow_up = access.get_visible_or_404(access.visible_follow_ups(request.user), pk=pk)
+    _require_write(request.user)
+    services.follow_up_complete(actor=request.user, follow_up=follow_up)
+    messages.success(request, f"Done: {follow_up.text}")
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("engagements:followup-list")
+
+
+# Import ----------------------------------------------------------------------------------------------
+
+
+SESSION_IMPORT = "engagements_import"
+
+
+@login_required
+def import_upload(request):
+    """Step 1: upload a CSV file and see, row by row, what importing it would do. Nothing is written yet."""
+    _require_write(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        what = form.cleaned_data["what"]
+        request.session.pop(SESSION_IMPORT, None)
+        if upload.size > importing.MAX_BYTES:
+            form.add_error(
+                "file",
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. Split it and import each part.",
+            )
+        else:
+            data = upload.read()
+            try:
+                preview = services.import_preview(actor=request.user, what=what, data=data)
+            except importing.FileProblem as exc:
+                form.add_error("file", str(exc))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if preview.ok:
+                    # The checked file waits in the session until the person confirms or cancels.
+                    request.session[SESSION_IMPORT] = {
+                        "what": what,
+                        "text": data.decode("utf-8-sig"),
+                        "name": upload.name,
+                    }
+    context = {"form": form, "preview": preview, "columns": importing.COLUMNS}
+    return render(request, "engagements/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Step 2: write every row of the checked file in one transaction, or nothing on cancel."""
+    _require_write(request.user)
+    pending = request.session.pop(SESSION_IMPORT, None)
+    if "cancel" in request.POST or not pending:
+        messages.info(
+            request,
+            "Import cancelled; nothing was written."
+            if pending or "cancel" in request.POST
+            else "Nothing to import: upload the file again.",
+        )
+        return redirect("engagements:import")
+    try:
+        counts = services.import_apply(actor=request.user, what=pending["what"], data=pending["text"].encode())
+    except (ValidationError, importing.FileProblem) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, f"{text} Nothing was imported.")
+        return redirect("engagements:import")
+    messages.success(request, f"Imported {pending['name']}: {counts['created']} created, {counts['updated']} updated.")
+    return redirect(
+        "engagements:organisation-list" if pending["what"] == "organisations" else "engagements:contact-list"
+    )

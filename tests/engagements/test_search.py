@@ -1,0 +1,80 @@
+"""crm/search.py over engagement records: full text on PostgreSQL, icontains on SQLite; only what one may see."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from crm.search import search
+from tests.factories import ContactFactory, EngagementFactory, EventFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(results, kind):
+    return [r.title for r in results if r.kind == kind]
+
+
+def test_it_finds_organisations_contacts_events_and_engagements(alice):
+    org = OrganisationFactory(name="Quantara Medical", country="Germany")
+    ContactFactory(first_name="Mei", last_name="Tanaka", organisation=org, email="mei@quantara.example")
+    EventFactory(name="ESMO Congress 2026", place="Berlin")
+    EngagementFactory(subject="Radioligand pipeline review", summary="Lutetium programmes", organisations=[org])
+
+    assert _titles(search(alice, "quantara"), "Organisation") == ["Quantara Medical"]
+    assert _titles(search(alice, "Mei Tanaka"), "Contact") == ["Mei Tanaka"]
+    assert _titles(search(alice, "tana"), "Contact") == ["Mei Tanaka"]
+    assert _titles(search(alice, "mei@quantara.example"), "Contact") == ["Mei Tanaka"]
+    assert [r.title for r in search(alice, "esmo berlin") if r.kind == "Event"][0].startswith("ESMO Congress 2026")
+    assert _titles(search(alice, "radioligand"), "Engagement") == ["Radioligand pipeline review"]
+    assert _titles(search(alice, "lutetium"), "Engagement") == ["Radioligand pipeline review"]
+    result = next(r for r in search(alice, "quantara") if r.kind == "Organisation")
+    assert result.url == reverse("engagements:organisation-detail", args=[org.pk])
+
+
+def test_it_needs_every_word_to_match(alice):
+    OrganisationFactory(name="Quantara Medical")
+    assert _titles(search(alice, "quantara zebra"), "Organisation") == []
+
+
+def test_it_leaves_out_erased_contacts_and_merged_organisations(alice):
+    survivor = OrganisationFactory(name="Nimbus Biologics")
+    OrganisationFactory(name="Nimbus Bio", merged_into=survivor)
+    ContactFactory(first_name="Erased", last_name="Erased", erased=True)
+    assert _titles(search(alice, "nimbus"), "Organisation") == ["Nimbus Biologics"]
+    assert _titles(search(alice, "erased"), "Contact") == []
+
+
+def test_it_shows_do_not_contact_in_results(alice):
+    ContactFactory(first_name="Mei", last_name="Tanaka", do_not_contact=True)
+    assert _titles(search(alice, "tanaka"), "Contact") == ["Mei Tanaka (do not contact)"]
+
+
+def test_it_shows_centre_staff_no_engagement_records(bob):
+    OrganisationFactory(name="Quantara Medical")
+    EngagementFactory(subject="Quantara call")
+    assert search(bob, "quantara") == []
+
+
+def test_it_survives_punctuation_and_query_syntax(alice):
+    OrganisationFactory(name="Quantara Medical")
+    for text in ["quantara & | ! ( ) : *", "'quantara'", "quant:*"]:
+        assert _titles(search(alice, text), "Organisation") == ["Quantara Medical"], text
+    assert search(alice, "!!! ***") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only")
+def test_it_uses_the_gin_indexes_on_postgresql(alice):
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    from crm.search import CONTACT_FIELDS
+    from engagements.models import Contact
+
+    ContactFactory(first_name="Mei", last_name="Tanaka")
+    queryset = Contact.objects.annotate(search=SearchVector(*CONTACT_FIELDS, config="english")).filter(
+        search=SearchQuery("tanaka:*", search_type="raw", config="english")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = queryset.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "engagements_contact_search" in plan
