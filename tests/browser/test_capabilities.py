@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from capabilities.models import Capability, CentreCapability
 from tests.factories import CentreCapabilityFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_it_lets_centre_staff_update_two_capabilities_and_confirm_the_rest(page, sign_in, bob, leeds):

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.factories import EventFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_it_logs_a_meeting_at_an_event_with_a_new_contact_and_finds_it(page, sign_in, alice):

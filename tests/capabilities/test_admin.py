@@ -1,10 +1,13 @@
 """The admin saves through the services: the history names the superuser, codes stay fixed."""
 
+import pytest
 from django.urls import reverse
 
 from capabilities.models import Capability, CapabilityArea, Centre, ModalityRule
 from crm.models import Role
 from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def superuser_client(client):

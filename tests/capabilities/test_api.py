@@ -9,6 +9,8 @@ from capabilities.models import Capability, CapabilityArea, CentreCapability
 from crm.models import Role
 from tests.factories import CentreCapabilityFactory, CentreFactory, UserFactory
 
+pytestmark = pytest.mark.django_db
+
 
 def cap(code):
     return Capability.objects.get(code=code)

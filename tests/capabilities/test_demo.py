@@ -1,9 +1,13 @@
 """Demo capability profiles: plausible, deterministic, rerunnable."""
 
+import pytest
+
 from capabilities import demo, selectors
 from capabilities.models import CentreCapability
 from capabilities.services import _validate_level
 from crm.demo import seed_users
+
+pytestmark = pytest.mark.django_db
 
 
 def seed_twice():

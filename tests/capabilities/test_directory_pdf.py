@@ -2,10 +2,13 @@
 
 import subprocess
 
+import pytest
 from django.urls import reverse
 
 from capabilities.models import Capability
 from tests.factories import CentreCapabilityFactory, CentreFactory
+
+pytestmark = pytest.mark.django_db
 
 URL = reverse("capabilities:directory-pdf")
 

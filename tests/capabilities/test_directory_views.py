@@ -9,6 +9,8 @@ from django.utils import timezone
 from capabilities.models import Capability
 from tests.factories import CentreCapabilityFactory, CentreFactory, UserFactory
 
+pytestmark = pytest.mark.django_db
+
 
 def cap(code):
     return Capability.objects.get(code=code)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from capabilities.models import Capability, CentreCapability
 from tests.factories import CentreCapabilityFactory
 
+pytestmark = pytest.mark.django_db
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

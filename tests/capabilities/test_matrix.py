@@ -3,11 +3,14 @@
 import csv
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from capabilities.models import Capability, CapabilityArea
 from tests.factories import CentreCapabilityFactory, CentreFactory
+
+pytestmark = pytest.mark.django_db
 
 URL = reverse("capabilities:matrix")
 

@@ -2,9 +2,13 @@
 
 import datetime
 
+import pytest
+
 from capabilities import selectors
 from capabilities.models import Capability
 from tests.factories import CentreCapabilityFactory, CentreFactory
+
+pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 6, 1)
 

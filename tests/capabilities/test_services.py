@@ -9,6 +9,8 @@ from capabilities import services
 from capabilities.models import Capability, CapabilityArea, CentreCapability, ModalityRule
 from tests.factories import CentreCapabilityFactory
 
+pytestmark = pytest.mark.django_db
+
 TODAY = datetime.date(2026, 6, 1)
 
 

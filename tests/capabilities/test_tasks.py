@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -9,6 +10,8 @@ from capabilities.models import Capability, ProfileReminder
 from capabilities.schedule import JOBS
 from capabilities.tasks import remind_centres_to_reconfirm_profiles
 from tests.factories import CentreCapabilityFactory, CentreFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def run(capture):

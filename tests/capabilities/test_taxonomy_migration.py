@@ -2,9 +2,12 @@
 
 import importlib
 
+import pytest
 from django.apps import apps
 
 from capabilities.models import Capability, CapabilityArea, ModalityRule
+
+pytestmark = pytest.mark.django_db
 
 taxonomy = importlib.import_module("capabilities.migrations.0003_taxonomy")
 

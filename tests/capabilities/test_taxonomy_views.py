@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from capabilities.models import Capability, CapabilityArea, ModalityRule
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize("user_name", ["bob", "victor"])
 def test_it_keeps_the_taxonomy_to_the_programme_office(client_for, request, user_name):

@@ -10,7 +10,7 @@ from engagements.schedule import JOBS
 from engagements.tasks import email_follow_up_digests
 from tests.factories import FollowUpFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TODAY = timezone.localdate()
 
