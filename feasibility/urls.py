@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from feasibility import views
 
 app_name = "feasibility"
-urlpatterns: list = []
+urlpatterns = [
+    path("requests/invitations/<int:pk>/answer/", views.answer, name="answer"),
+]
