@@ -464,3 +464,13 @@ def test_it_does_not_remind_answered_invitations(alice, bob, triage_request, lee
     (made,) = route(alice, triage_request, leeds, deadline=TODAY)
     services.submit_response(actor=bob, invitation=made, decision="interested")
     assert services.invitations_remind() == 0
+
+
+def test_it_lists_the_reminder_job_and_runs_it_as_a_task(alice, triage_request, leeds):
+    from feasibility import tasks
+    from feasibility.schedule import JOBS
+
+    assert ("daily", "feasibility.tasks.send_deadline_reminders") in JOBS
+    route(alice, triage_request, leeds, deadline=TODAY)
+    tasks.send_deadline_reminders.call()
+    assert Invitation.objects.get().reminded_at is not None
