@@ -161,14 +161,10 @@ class MatchSerializer(serializers.Serializer):
     centre_name = serializers.CharField()
     eligible = serializers.BooleanField()
     score = serializers.FloatField()
-    breakdown = serializers.SerializerMethodField()
     matched = serializers.ListField(child=serializers.CharField())
     missing = serializers.ListField(child=serializers.CharField())
     limited = serializers.ListField(child=serializers.CharField())
     reasons = serializers.ListField(child=serializers.CharField())
-
-    def get_breakdown(self, match) -> dict:
-        return match.breakdown.as_dict()
 
 
 class FeasibilityRequestViewSet(viewsets.ModelViewSet):

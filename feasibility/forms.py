@@ -196,3 +196,7 @@ class RequestFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status")] + list(RequestStatus.choices), required=False)
     modality = forms.ChoiceField(choices=[("", "Any modality")] + list(Modality.choices), required=False)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class AttachmentForm(forms.Form):
+    attachments = MultipleFileField(help_text="PDF, DOCX or XLSX, up to 10 MB each.")

@@ -23,6 +23,7 @@ from crm.forms_util import add_service_errors
 from feasibility import kpis, services
 from feasibility.forms import (
     AnswerForm,
+    AttachmentForm,
     DeadlineForm,
     OutcomeForm,
     PublicOpportunityForm,
@@ -199,6 +200,7 @@ def request_detail(request, pk):
         context["route_form"] = RouteForm(initial={"deadline": feasibility_request.response_deadline})
         context["summaries"] = feasibility_request.summaries_sent.select_related("sent_by")
         context["is_closed"] = feasibility_request.is_closed
+        context["attachment_form"] = AttachmentForm()
     else:
         context["answer_forms"] = [(i, _answer_form_for(i), access.answer_refusal(user, i)) for i in invitations]
     return render(request, "feasibility/request_detail.html", context)
@@ -222,6 +224,26 @@ def request_route(request, pk):
                 messages.info(request, "Every chosen centre was already invited; nothing new was sent.")
     else:
         messages.error(request, "Choose at least one centre to invite.")
+    return redirect("feasibility:request-detail", feasibility_request.pk)
+
+
+@login_required
+@require_POST
+def request_attach(request, pk):
+    feasibility_request = _get_request_for_user(request.user, pk)
+    access.require(access.can_write_requests(request.user), "Only the Programme Office attaches documents.")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.request_attach(
+                actor=request.user, request=feasibility_request, uploads=form.cleaned_data["attachments"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Documents attached.")
+    else:
+        messages.error(request, "Choose at least one PDF, DOCX or XLSX file.")
     return redirect("feasibility:request-detail", feasibility_request.pk)
 
 

@@ -35,3 +35,9 @@ def sponsor(db):
 @pytest.fixture
 def triage_request(adult_profile, sponsor):
     return FeasibilityRequestFactory(sponsor=sponsor, status="triage", title="Secret XB-204 study", synopsis="Hush")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded documents go to a temporary folder, not the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -105,7 +105,7 @@ def test_it_lists_matches_eligible_first(api, alice, triage_request, leeds, manc
     body = api.get(f"{REQUESTS}{triage_request.pk}/matches/").json()
     assert [(m["centre"], m["eligible"]) for m in body] == [(leeds.pk, True), (manchester.pk, False)]
     assert body[1]["missing"] == ["imaging.pet_ct"]
-    assert {"centre_name", "score", "matched", "limited", "reasons"} <= set(body[0])
+    assert set(body[0]) == {"centre", "centre_name", "eligible", "score", "matched", "missing", "limited", "reasons"}
 
 
 def test_it_routes_and_returns_the_invitations(api, alice, triage_request, leeds):

@@ -340,3 +340,19 @@ def test_it_lists_to_answer_in_constant_queries(client, bob, leeds, django_asser
     InvitationFactory.create_batch(30, centre=leeds)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("feasibility:to-answer"))
+
+
+def test_it_attaches_documents_and_lets_invited_centres_download_them(client, alice, bob, carol, routed):
+    client.force_login(alice)
+    upload = SimpleUploadedFile("protocol.docx", b"PK docx", content_type="application/octet-stream")
+    response = client.post(reverse("feasibility:attach", args=[routed.request_id]), {"attachments": [upload]})
+    assert response.status_code == 302
+    attachment = routed.request.attachments.get()
+    url = reverse("feasibility:attachment", args=[routed.request_id, attachment.pk])
+    client.force_login(bob)
+    assert client.get(url).status_code == 200
+    client.force_login(carol)
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("feasibility:attach", args=[routed.request_id]), {}).status_code == 404
+    client.force_login(bob)
+    assert client.post(reverse("feasibility:attach", args=[routed.request_id]), {}).status_code == 403
