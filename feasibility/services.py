@@ -419,6 +419,38 @@ def request_spec(request: FeasibilityRequest) -> matching.RequestSpec:
     )
 
 
+def spec_from_codes(
+    *,
+    populations: Sequence[str],
+    modality: str,
+    required: Iterable[str] = (),
+    preferred: Iterable[str] = (),
+    tumour_types: Iterable[str] = (),
+) -> matching.RequestSpec:
+    """A spec for requirements not saved yet (the live preview while editing a request)."""
+    required, preferred, tumour_types = list(required), list(preferred), list(tumour_types)
+    names = dict(Capability.objects.filter(code__in=[*required, *preferred, *tumour_types]).values_list("code", "name"))
+    rules: dict[str, list[str]] = {}
+    for code, name in ModalityRule.objects.filter(modality=modality).values_list(
+        "capability__code", "capability__name"
+    ):
+        rules.setdefault(modality, []).append(code)
+        names[code] = name
+    return matching.RequestSpec(
+        populations=[p for p in populations if p in POPULATION_CODES],
+        modality=modality,
+        required=[c for c in required if c in names],
+        preferred=[c for c in preferred if c in names and c not in required],
+        tumour_types=[c for c in tumour_types if c in names],
+        modality_rules=rules,
+        names=names,
+    )
+
+
+def matches_for_spec(spec: matching.RequestSpec) -> list[matching.Match]:
+    return matching.match_centres(spec, centre_profiles())
+
+
 def matches_for(request: FeasibilityRequest, centres: Iterable[Centre] | None = None) -> list[matching.Match]:
     """Every centre's match for this request, eligible first, then by score, then by name."""
     return matching.match_centres(request_spec(request), centre_profiles(centres))

@@ -6,6 +6,7 @@ app_name = "feasibility"
 urlpatterns = [
     path("requests/", views.request_list, name="request-list"),
     path("requests/new/", views.request_create, name="request-create"),
+    path("requests/matches-preview/", views.matches_preview, name="matches-preview"),
     path("requests/outstanding/", views.outstanding, name="outstanding"),
     path("requests/to-answer/", views.to_answer, name="to-answer"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),

@@ -208,6 +208,28 @@ def request_detail(request, pk):
 
 @login_required
 @require_POST
+def matches_preview(request):
+    """The matches of the requirements being edited, before saving (htmx, on every change of the form)."""
+    access.require(access.can_see_matches(request.user))
+    modality = request.POST.get("modality", "")
+    spec = services.spec_from_codes(
+        populations=request.POST.getlist("populations"),
+        modality=modality,
+        required=request.POST.getlist("required"),
+        preferred=request.POST.getlist("preferred"),
+        tumour_types=request.POST.getlist("tumour_types"),
+    )
+    matches = services.matches_for_spec(spec) if spec.populations else []
+    eligible = [m for m in matches if m.eligible]
+    return render(
+        request,
+        "feasibility/partials/matches_preview.html",
+        {"matches": matches, "eligible": eligible, "has_population": bool(spec.populations)},
+    )
+
+
+@login_required
+@require_POST
 def request_route(request, pk):
     feasibility_request = _get_request_for_user(request.user, pk)
     access.require(access.can_write_requests(request.user), "Only the Programme Office routes requests.")

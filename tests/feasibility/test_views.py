@@ -356,3 +356,46 @@ def test_it_attaches_documents_and_lets_invited_centres_download_them(client, al
     assert client.post(reverse("feasibility:attach", args=[routed.request_id]), {}).status_code == 404
     client.force_login(bob)
     assert client.post(reverse("feasibility:attach", args=[routed.request_id]), {}).status_code == 403
+
+
+def test_it_previews_matches_while_editing(client, alice, leeds, manchester, adult_profile):
+    client.force_login(alice)
+    url = reverse("feasibility:matches-preview")
+    html = client.post(url, {"populations": ["adult"], "modality": "antibody"}).content.decode()
+    assert "<strong>2</strong> of 2 centres eligible" in html
+    html = client.post(
+        url, {"populations": ["adult"], "modality": "antibody", "required": ["imaging.pet_ct"]}
+    ).content.decode()
+    assert "<strong>1</strong> of 2 centres eligible" in html
+    assert "missing imaging.pet_ct" in html
+
+
+@pytest.mark.parametrize("user, expected", [("bob", 403), ("victor", 200)])
+def test_it_keeps_the_preview_from_centre_staff(client, request, user, expected, adult_profile):
+    client.force_login(request.getfixturevalue(user))
+    assert client.post(reverse("feasibility:matches-preview"), {"populations": ["adult"]}).status_code == expected
+
+
+def test_it_shows_viewers_matches_but_no_route_button(client, victor, triage_request, leeds):
+    html = get_as(client, victor, reverse("feasibility:request-detail", args=[triage_request.pk])).content.decode()
+    assert "Matching centres" in html
+    assert 'data-testid="route-button"' not in html
+    assert "Edit requirements" not in html
+
+
+@pytest.mark.parametrize("user, expected", [("alice", 302), ("victor", 403), ("bob", 403), ("carol", 404)])
+def test_it_guards_reopening_and_deadline_changes(client, request, routed, user, expected):
+    routed.deadline = TODAY - datetime.timedelta(days=1)
+    routed.save()
+    client.force_login(request.getfixturevalue(user))
+    assert client.post(reverse("feasibility:invitation-reopen", args=[routed.pk])).status_code == expected
+    later = (TODAY + datetime.timedelta(days=20)).isoformat()
+    response = client.post(reverse("feasibility:invitation-deadline", args=[routed.pk]), {"deadline": later})
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("user, expected", [("alice", 302), ("victor", 403), ("bob", 403), ("carol", 404)])
+def test_it_guards_set_up_edits(client, request, placed, user, expected):
+    client.force_login(request.getfixturevalue(user))
+    response = client.post(reverse("feasibility:setup-edit", args=[placed.pk]), {f"setup{placed.pk}-opened_on": ""})
+    assert response.status_code == expected
