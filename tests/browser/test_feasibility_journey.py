@@ -41,3 +41,21 @@ def test_it_routes_answers_and_summarises_a_request(page, sign_in, alice, bob, l
     assert download.suggested_filename == f"{request.reference}-summary.pdf"
     with open(download.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+
+
+def test_it_previews_matches_and_logs_a_request(page, sign_in, alice, leeds):
+    from tests.factories import OrganisationFactory
+
+    adult = CapabilityFactory(code="adult", name="Adult")
+    CentreCapabilityFactory(centre=leeds, capability=adult)
+    OrganisationFactory(name="Corvid Bio")
+
+    sign_in(alice)
+    page.goto("/requests/new/")
+    page.locator("#id_title").fill("CB-11 dose escalation")
+    page.locator("#id_sponsor").select_option(label="Corvid Bio")
+    page.get_by_label("Paediatric").check()
+    expect(page.locator("#matches-preview")).to_contain_text("of 1 centres eligible")
+    page.get_by_role("button", name="Log request").click()
+    expect(page.get_by_role("alert")).to_contain_text("logged")
+    expect(page.get_by_test_id("matches")).to_contain_text("Leeds ECMC")
