@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +43,7 @@ from feasibility.models import (
     SiteSetUp,
 )
 
+REQUESTS_PER_PAGE = 50
 PUBLIC_FORM_LIMIT = 5  # submissions per hour per address
 PUBLIC_FORM_WINDOW = 60 * 60
 
@@ -112,9 +114,14 @@ def request_list(request):
         .select_related("sponsor")
         .order_by("received_on", "id")
     )
+    page = Paginator(requests.order_by("-received_on", "-id"), REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
-        "requests": requests.order_by("-received_on", "-id")[:300],
+        "requests": page,
+        "page": page,
+        "query": query.urlencode(),
         "triage": triage,
         "can_write": access.can_write_requests(request.user),
     }

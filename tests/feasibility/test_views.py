@@ -399,3 +399,15 @@ def test_it_guards_set_up_edits(client, request, placed, user, expected):
     client.force_login(request.getfixturevalue(user))
     response = client.post(reverse("feasibility:setup-edit", args=[placed.pk]), {f"setup{placed.pk}-opened_on": ""})
     assert response.status_code == expected
+
+
+def test_it_filters_and_pages_the_request_list(client, alice, sponsor):
+    FeasibilityRequestFactory(title="Lung ADC", modality="adc", status="circulating")
+    FeasibilityRequestFactory(title="Other antibody", modality="antibody", status="circulating")
+    client.force_login(alice)
+    html = client.get(reverse("feasibility:request-list") + "?modality=adc").content.decode()
+    table = html[html.index('data-testid="request-table"') :]
+    assert "Lung ADC" in table and "Other antibody" not in table
+    FeasibilityRequestFactory.create_batch(55, status="circulating")
+    html = client.get(reverse("feasibility:request-list") + "?status=circulating").content.decode()
+    assert "Page 1 of 2" in html and "status=circulating&amp;page=2" in html
