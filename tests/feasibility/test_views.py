@@ -88,7 +88,8 @@ def test_it_shows_centre_staff_no_scores_nor_other_answers(client, bob, routed, 
     assert "Matching centres" not in html
     assert "Manchester" not in html
     assert "Route to" not in html
-    assert "Answer now" in html
+    assert 'data-testid="answer-form"' in html
+    assert f'action="/requests/invitations/{routed.pk}/answer/"' in html
 
 
 def test_it_routes_from_the_page(client, alice, triage_request, leeds):
