@@ -6,8 +6,8 @@ every change to a request's requirements, so it does one pass over each centre's
 Eligibility is a hard filter (active, serves a requested population, holds every required capability
 at `available` or `limited`). The score ranks centres within each group and is the weighted sum of a
 visible breakdown, each part in [0, 1]:
-- preferred: share of the preferred capabilities held (limited counts half);
-- tumour: share of the request's tumour types the centre has expertise in (limited counts half);
+- preferred: share of the preferred capabilities held (limited counts half; none asked counts as all held);
+- tumour: share of the request's tumour types the centre has expertise in (limited counts half; none named: 1);
 - responsiveness: share of past invitations answered on time (0.5, the neutral middle, with none);
 - coverage: share of the requested populations served (limited counts half).
 Every part only grows as a centre holds more, so holding more never lowers a centre's rank.

@@ -21,3 +21,21 @@ def test_it_seeds_two_years_of_requests_and_reruns_without_duplicates():
     before = (FeasibilityRequest.objects.count(), Invitation.objects.count())
     assert demo.seed(users=users, centres=centres)["requests"] == 0
     assert (FeasibilityRequest.objects.count(), Invitation.objects.count()) == before
+
+
+def test_it_routes_to_eligible_centres_when_profiles_exist():
+    from tests.factories import CapabilityFactory, CentreCapabilityFactory
+
+    centres = seed_centres()
+    users = seed_users(centres)
+    adult, paediatric = CapabilityFactory(code="adult"), CapabilityFactory(code="paediatric")
+    pet = CapabilityFactory(code="imaging.pet_ct")
+    for i, centre in enumerate(centres.values()):
+        CentreCapabilityFactory(centre=centre, capability=paediatric if centre.code.endswith("-paed") else adult)
+        if i % 2:
+            CentreCapabilityFactory(centre=centre, capability=pet)
+    demo.seed(users=users, centres=centres)
+    assert Invitation.objects.exists()
+    assert not Invitation.objects.filter(eligible=False).exists()
+    paediatric_only = FeasibilityRequest.objects.filter(populations=["paediatric"], invitations__isnull=False)
+    assert all(i.centre.code.endswith("-paed") for r in paediatric_only for i in r.invitations.all())
