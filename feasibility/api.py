@@ -1,4 +1,248 @@
 """API viewsets, serializers and filtersets of this app (DESIGN.md section 6)."""
 
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from capabilities.models import POPULATION_CODES, Modality
+from crm import permissions as access
+from crm.api_auth import IsSignedIn, RolePermission
+from engagements.models import Organisation
+from feasibility import services
+from feasibility.models import (
+    CentreResponse,
+    Decision,
+    DeclineReason,
+    FeasibilityRequest,
+    Invitation,
+    Necessity,
+    Phase,
+    RequestStatus,
+    Source,
+)
+
+
+def _service_call(function, **kwargs):
+    """Run a service; its ValidationError becomes the API's 400 with the same field messages."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise serializers.ValidationError(detail) from exc
+
+
+# Invitations and answers ----------------------------------------------------------------------------
+
+
+class CentreResponseSerializer(serializers.ModelSerializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    decline_reason = serializers.ChoiceField(choices=DeclineReason.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = CentreResponse
+        fields = [
+            "decision",
+            "decline_reason",
+            "principal_investigator",
+            "estimated_patients",
+            "earliest_start",
+            "comments",
+            "responded_at",
+        ]
+        read_only_fields = ["responded_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    response = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "request", "centre", "routed_at", "deadline", "response"]
+
+    def get_response(self, invitation) -> dict | None:
+        try:
+            answer = invitation.response
+        except CentreResponse.DoesNotExist:
+            return None
+        return CentreResponseSerializer(answer).data
+
+
+# Requests -------------------------------------------------------------------------------------------
+
+
+class RequirementSerializer(serializers.Serializer):
+    capability = serializers.CharField(help_text="A capability code, e.g. 'imaging.pet_ct'.")
+    necessity = serializers.ChoiceField(choices=Necessity.choices, default=Necessity.REQUIRED)
+
+
+class FeasibilityRequestSerializer(serializers.ModelSerializer):
+    sponsor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    modality = serializers.ChoiceField(choices=Modality.choices, required=False)
+    phase = serializers.ChoiceField(choices=Phase.choices, required=False)
+    populations = serializers.ListField(
+        child=serializers.ChoiceField(choices=POPULATION_CODES), allow_empty=False, required=False
+    )
+    tumour_types = serializers.ListField(child=serializers.CharField(), required=False, write_only=True)
+    requirements = RequirementSerializer(many=True, required=False, write_only=True)
+
+    class Meta:
+        model = FeasibilityRequest
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "sponsor",
+            "modality",
+            "phase",
+            "populations",
+            "tumour_types",
+            "requirements",
+            "sites_sought",
+            "received_on",
+            "response_deadline",
+            "status",
+            "under_nda",
+            "synopsis",
+        ]
+        read_only_fields = ["reference", "status"]
+        extra_kwargs = {"received_on": {"required": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["tumour_types"] = sorted(t.code for t in instance.tumour_types.all())
+        data["requirements"] = [
+            {"capability": r.capability.code, "necessity": r.necessity}
+            for r in sorted(instance.requirements.all(), key=lambda r: (r.necessity, r.capability.code))
+        ]
+        return data
+
+    def _service_fields(self, data: dict) -> dict:
+        fields = dict(data)
+        if "requirements" in fields:
+            fields["requirements"] = [dict(r) for r in fields["requirements"]]
+        return fields
+
+    def create(self, validated_data):
+        actor = self.context["request"].user
+        return _service_call(
+            services.request_create, actor=actor, source=Source.API, **self._service_fields(validated_data)
+        )
+
+    def update(self, instance, validated_data):
+        actor = self.context["request"].user
+        return _service_call(
+            services.request_update, actor=actor, request=instance, **self._service_fields(validated_data)
+        )
+
+
+class FeasibilityRequestFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
+    modality = django_filters.ChoiceFilter(choices=Modality.choices)
+    phase = django_filters.ChoiceFilter(choices=Phase.choices)
+    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+
+    class Meta:
+        model = FeasibilityRequest
+        fields = ["status", "modality", "phase", "sponsor"]
+
+
+class RouteSerializer(serializers.Serializer):
+    centres = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MatchSerializer(serializers.Serializer):
+    centre = serializers.IntegerField(source="centre_id")
+    centre_name = serializers.CharField()
+    eligible = serializers.BooleanField()
+    score = serializers.FloatField()
+    matched = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    limited = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class FeasibilityRequestViewSet(viewsets.ModelViewSet):
+    """Trial opportunities. Centre staff see only those routed to their centres; only the Programme Office writes."""
+
+    serializer_class = FeasibilityRequestSerializer
+    filterset_class = FeasibilityRequestFilter
+    permission_classes = [RolePermission]
+    write_check = staticmethod(access.can_write_requests)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]  # withdraw, never delete
+
+    def get_queryset(self):
+        return (
+            access.visible_requests(self.request.user)
+            .prefetch_related("tumour_types", "requirements__capability")
+            .order_by("-received_on", "-id")
+        )
+
+    @extend_schema(responses=MatchSerializer(many=True))
+    @action(detail=True, methods=["get"], permission_classes=[IsSignedIn])
+    def matches(self, request, pk=None):
+        """Every centre's match (eligible first, then by score): the Programme Office and viewers only."""
+        feasibility_request = self.get_object()
+        access.require(access.can_see_matches(request.user), "Only the Programme Office and viewers see matches.")
+        return Response(MatchSerializer(services.matches_for(feasibility_request), many=True).data)
+
+    @extend_schema(request=RouteSerializer, responses={201: InvitationSerializer(many=True)})
+    @action(detail=True, methods=["post"], permission_classes=[IsSignedIn])
+    def route(self, request, pk=None):
+        """Invite centres; refused whole (400) when a centre is not eligible and no override reason is given."""
+        feasibility_request = self.get_object()
+        access.require(access.can_write_requests(request.user), "Only the Programme Office routes requests.")
+        body = RouteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = _service_call(
+            services.route_request, actor=request.user, request=feasibility_request, **body.validated_data
+        )
+        for invitation in made:
+            invitation._prefetched_objects_cache = {}
+        return Response(InvitationSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationFilter(django_filters.FilterSet):
+    answered = django_filters.BooleanFilter(field_name="response", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["request", "centre"]
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Invitations are made by routing a request; centres answer through `response/`."""
+
+    serializer_class = InvitationSerializer
+    filterset_class = InvitationFilter
+    permission_classes = [RolePermission]
+
+    def get_queryset(self):
+        return (
+            access.visible_invitations(self.request.user)
+            .select_related("response")
+            .order_by("deadline", "centre__name", "id")
+        )
+
+    @extend_schema(request=CentreResponseSerializer, responses=InvitationSerializer)
+    @action(detail=True, methods=["put"], url_path="response", permission_classes=[IsSignedIn])
+    def answer(self, request, pk=None):
+        """The centre's answer; it can be changed until the deadline."""
+        invitation = self.get_object()
+        body = CentreResponseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _service_call(services.submit_response, actor=request.user, invitation=invitation, **body.validated_data)
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(InvitationSerializer(invitation).data)
+
+
 # (prefix, viewset, basename) for crm/api_urls.py's router.
-ROUTES: list[tuple] = []
+ROUTES: list[tuple] = [
+    ("feasibility-requests", FeasibilityRequestViewSet, "feasibility-request"),
+    ("invitations", InvitationViewSet, "invitation"),
+]

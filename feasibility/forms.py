@@ -1,0 +1,202 @@
+"""Forms of the feasibility pages: they check shape; the services check meaning."""
+
+from django import forms
+from django.utils import timezone
+
+from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
+from engagements.models import Contact, Organisation
+from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Phase, RequestStatus
+from feasibility.services import ATTACHMENT_EXTENSIONS
+
+POPULATION_CHOICES = [(code, code.title()) for code in POPULATION_CODES]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _requirement_choices():
+    return Capability.objects.filter(is_tumour_type=False).exclude(code__in=POPULATION_CODES).select_related("area")
+
+
+class RequestForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    sponsor = forms.ModelChoiceField(queryset=Organisation.objects.filter(merged_into__isnull=True))
+    sponsor_contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), required=False)
+    received_on = forms.DateField(initial=timezone.localdate, widget=DATE)
+    asset = forms.CharField(max_length=200, required=False, help_text="The investigational product, e.g. XB-204.")
+    modality = forms.ChoiceField(choices=Modality.choices)
+    phase = forms.ChoiceField(choices=Phase.choices)
+    populations = forms.MultipleChoiceField(
+        choices=POPULATION_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["adult"]
+    )
+    tumour_types = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.filter(is_tumour_type=True), required=False, to_field_name="code"
+    )
+    required = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        to_field_name="code",
+        label="Required capabilities",
+        help_text="A centre must hold each of these (available or limited) to be eligible.",
+    )
+    preferred = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        to_field_name="code",
+        label="Preferred capabilities",
+        help_text="These raise a centre's score but do not exclude it.",
+    )
+    sites_sought = forms.IntegerField(min_value=1, required=False)
+    patients_total = forms.IntegerField(min_value=1, required=False)
+    planned_start = forms.DateField(required=False, widget=DATE)
+    response_deadline = forms.DateField(
+        required=False, widget=DATE, help_text="Left empty, each centre gets 10 UK working days from routing."
+    )
+    under_nda = forms.BooleanField(required=False, initial=True, label="Under the network confidentiality agreement")
+    synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required"].queryset = _requirement_choices()
+        self.fields["preferred"].queryset = _requirement_choices()
+        self.fields["sponsor_contacts"].queryset = Contact.objects.filter(organisation__isnull=False).select_related(
+            "organisation"
+        )
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("required") or []) & set(data.get("preferred") or [])
+        if both:
+            self.add_error("preferred", "A capability is either required or preferred, not both.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        required, preferred = data.pop("required", []), data.pop("preferred", [])
+        data["requirements"] = [(c, "required") for c in required] + [(c, "preferred") for c in preferred]
+        data["tumour_types"] = list(data["tumour_types"])
+        data["sponsor_contacts"] = list(data["sponsor_contacts"])
+        return data
+
+    @classmethod
+    def initial_for(cls, request: FeasibilityRequest) -> dict:
+        initial = {name: getattr(request, name) for name in cls.base_fields if hasattr(request, name)}
+        reqs = list(request.requirements.select_related("capability"))
+        initial["required"] = [r.capability.code for r in reqs if r.necessity == "required"]
+        initial["preferred"] = [r.capability.code for r in reqs if r.necessity == "preferred"]
+        initial["tumour_types"] = [t.code for t in request.tumour_types.all()]
+        initial["sponsor_contacts"] = list(request.sponsor_contacts.all())
+        return initial
+
+
+class RouteForm(forms.Form):
+    centres = forms.ModelMultipleChoiceField(
+        queryset=Centre.objects.all(), widget=forms.CheckboxSelectMultiple, label="Centres to invite"
+    )
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed only to invite a centre that is not eligible; it is kept with the invitation.",
+    )
+    deadline = forms.DateField(
+        required=False, widget=DATE, help_text="Empty: the request's deadline, else 10 UK working days."
+    )
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    decline_reason = forms.ChoiceField(
+        choices=[("", "—")] + list(DeclineReason.choices), required=False, help_text="Needed when declining."
+    )
+    principal_investigator = forms.CharField(max_length=200, required=False)
+    estimated_patients = forms.IntegerField(min_value=0, required=False, label="Patients you expect to recruit")
+    earliest_start = forms.DateField(required=False, widget=DATE)
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class PublicOpportunityForm(forms.Form):
+    company = forms.CharField(max_length=200, label="Company")
+    name = forms.CharField(max_length=200, label="Your name")
+    email = forms.EmailField(label="Your email")
+    title = forms.CharField(max_length=300, label="Study title")
+    asset = forms.CharField(max_length=200, required=False, label="Investigational product")
+    modality = forms.ChoiceField(choices=Modality.choices)
+    phase = forms.ChoiceField(choices=Phase.choices)
+    populations = forms.MultipleChoiceField(
+        choices=POPULATION_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["adult"]
+    )
+    synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), help_text="No patient-identifiable data.")
+    attachments = MultipleFileField(
+        required=False, help_text="Optional: PDF, DOCX or XLSX, up to 10 MB each (protocol synopsis, site criteria)."
+    )
+    nda_confirmed = forms.BooleanField(
+        label="I confirm this opportunity may be shared with the network's centres under its confidentiality agreement."
+    )
+    # A field people never see; robots fill it in.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+class SummaryForm(forms.Form):
+    sent_on = forms.DateField(initial=timezone.localdate, widget=DATE)
+    sent_to = forms.CharField(max_length=300, help_text="Who received it, e.g. the sponsor's study lead and email.")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(s, RequestStatus(s).label) for s in ("placed", "not_placed", "withdrawn")], widget=forms.RadioSelect
+    )
+    centres = forms.ModelMultipleChoiceField(
+        queryset=Centre.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Centres the sponsor selected",
+    )
+    closed_on = forms.DateField(initial=timezone.localdate, widget=DATE, label="Decided on")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, invited=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centres"].queryset = invited if invited is not None else Centre.objects.none()
+
+
+class SetupForm(forms.Form):
+    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
+    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
+    selected_on = forms.DateField(required=False, widget=DATE, label="Site selected")
+    opened_on = forms.DateField(required=False, widget=DATE, label="Site open")
+    first_participant_on = forms.DateField(required=False, widget=DATE, label="First participant")
+    advanced_therapy = forms.BooleanField(required=False, help_text="Advanced therapies have 90 days for approval.")
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(widget=DATE)
+
+
+class RequestFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    status = forms.ChoiceField(choices=[("", "Any status")] + list(RequestStatus.choices), required=False)
+    modality = forms.ChoiceField(choices=[("", "Any modality")] + list(Modality.choices), required=False)
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class AttachmentForm(forms.Form):
+    attachments = MultipleFileField(help_text="PDF, DOCX or XLSX, up to 10 MB each.")

@@ -1,0 +1,88 @@
+"""A centre's scorecard and set-up against the UK targets: pure computations on plain records."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MET, MISSED, PENDING = "met", "missed", "pending"
+
+
+@dataclass(frozen=True)
+class InvitationRecord:
+    routed_on: datetime.date
+    deadline: datetime.date
+    answered_on: datetime.date | None = None  # first answer
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class SetupRecord:
+    days_to_approval: int | None
+    approval_target: int
+    days_to_open: int | None
+    days_to_first_participant: int | None
+    days_overall: int | None
+
+
+def pct(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def median(values: Iterable[float | int | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(float(statistics.median(present)), 1) if present else None
+
+
+def target_status(days: int | None, target: int) -> str:
+    if days is None:
+        return PENDING
+    return MET if days <= target else MISSED
+
+
+def invitation_scorecard(records: Iterable[InvitationRecord], today: datetime.date) -> dict:
+    records = list(records)
+    answered = [r for r in records if r.answered_on]
+    due = [r for r in records if r.answered_on or r.deadline < today]
+    on_time = [r for r in answered if r.answered_on <= r.deadline]
+    interested = [r for r in answered if r.decision == "interested"]
+    return {
+        "invitations": len(records),
+        "answered": len(answered),
+        "unanswered": len(records) - len(answered),
+        "overdue": len([r for r in records if not r.answered_on and r.deadline < today]),
+        "pct_on_time": pct(len(on_time), len(due)),
+        "median_days_to_answer": median((r.answered_on - r.routed_on).days for r in answered),
+        "pct_interested": pct(len(interested), len(answered)),
+    }
+
+
+def setup_scorecard(records: Iterable[SetupRecord]) -> dict:
+    from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS, OVERALL_TARGET_DAYS
+
+    records = list(records)
+
+    def share(values_targets):
+        known = [(v, t) for v, t in values_targets if v is not None]
+        return pct(len([1 for v, t in known if v <= t]), len(known))
+
+    return {
+        "setups": len(records),
+        "median_days_to_approval": median(r.days_to_approval for r in records),
+        "median_days_to_open": median(r.days_to_open for r in records),
+        "median_days_to_first_participant": median(r.days_to_first_participant for r in records),
+        "median_days_overall": median(r.days_overall for r in records),
+        "pct_approval_within_target": share((r.days_to_approval, r.approval_target) for r in records),
+        "pct_open_within_60": share((r.days_to_open, OPEN_TARGET_DAYS) for r in records),
+        "pct_first_within_30": share((r.days_to_first_participant, FIRST_PARTICIPANT_TARGET_DAYS) for r in records),
+        "pct_within_150": share((r.days_overall, OVERALL_TARGET_DAYS) for r in records),
+    }
+
+
+def share_status(share: float | None, goal: float = 90.0) -> str:
+    """Each stage is meant to be met by 90% of studies."""
+    if share is None:
+        return PENDING
+    return MET if share >= goal else MISSED

@@ -1,0 +1,61 @@
+"""The heart of the product, end to end: the Programme Office routes a request, Bob answers for Leeds,
+Alice downloads the summary for the sponsor."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import CapabilityFactory, CentreCapabilityFactory, FeasibilityRequestFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_it_routes_answers_and_summarises_a_request(page, sign_in, alice, bob, leeds):
+    adult = CapabilityFactory(code="adult", name="Adult")
+    CentreCapabilityFactory(centre=leeds, capability=adult)
+    request = FeasibilityRequestFactory(status="triage", title="XB-204 first in human")
+
+    sign_in(alice)
+    page.goto(f"/requests/{request.pk}/")
+    expect(page.get_by_label("Route to Leeds ECMC")).to_be_checked()
+    page.get_by_test_id("route-button").click()
+    expect(page.get_by_role("alert")).to_contain_text("Routed to 1 centre(s): Leeds ECMC")
+    page.context.clear_cookies()
+
+    sign_in(bob)
+    page.goto("/requests/to-answer/")
+    expect(page.get_by_test_id("to-answer")).to_contain_text(request.reference)
+    page.get_by_role("link", name="Answer").click()
+    page.get_by_label("Interested").check()
+    page.get_by_label("Principal investigator").fill("Dr Reed")
+    page.get_by_label("Patients you expect to recruit").fill("6")
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Answer for {request.reference} saved")
+    page.context.clear_cookies()
+
+    sign_in(alice)
+    page.goto(f"/requests/{request.pk}/summary/")
+    expect(page.get_by_test_id("summary-table")).to_contain_text("Dr Reed")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("summary-pdf").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{request.reference}-summary.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+
+
+def test_it_previews_matches_and_logs_a_request(page, sign_in, alice, leeds):
+    from tests.factories import OrganisationFactory
+
+    adult = CapabilityFactory(code="adult", name="Adult")
+    CentreCapabilityFactory(centre=leeds, capability=adult)
+    OrganisationFactory(name="Corvid Bio")
+
+    sign_in(alice)
+    page.goto("/requests/new/")
+    page.locator("#id_title").fill("CB-11 dose escalation")
+    page.locator("#id_sponsor").select_option(label="Corvid Bio")
+    page.get_by_label("Paediatric").check()
+    expect(page.locator("#matches-preview")).to_contain_text("of 1 centres eligible")
+    page.get_by_role("button", name="Log request").click()
+    expect(page.get_by_role("alert")).to_contain_text("logged")
+    expect(page.get_by_test_id("matches")).to_contain_text("Leeds ECMC")

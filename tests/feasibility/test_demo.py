@@ -1,0 +1,41 @@
+"""The feasibility demo: two years of requests, mostly with interest, rerunnable."""
+
+import pytest
+
+from capabilities.demo import seed_centres
+from crm.demo import seed_users
+from feasibility import demo
+from feasibility.models import FeasibilityRequest, Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_seeds_two_years_of_requests_and_reruns_without_duplicates():
+    centres = seed_centres()
+    users = seed_users(centres)
+    counts = demo.seed(users=users, centres=centres)
+    assert 100 <= counts["requests"] <= 170
+    circulated = FeasibilityRequest.objects.filter(invitations__isnull=False).distinct()
+    with_interest = circulated.filter(invitations__response__decision="interested").distinct()
+    assert with_interest.count() / circulated.count() >= 0.8
+    before = (FeasibilityRequest.objects.count(), Invitation.objects.count())
+    assert demo.seed(users=users, centres=centres)["requests"] == 0
+    assert (FeasibilityRequest.objects.count(), Invitation.objects.count()) == before
+
+
+def test_it_routes_to_eligible_centres_when_profiles_exist():
+    from tests.factories import CapabilityFactory, CentreCapabilityFactory
+
+    centres = seed_centres()
+    users = seed_users(centres)
+    adult, paediatric = CapabilityFactory(code="adult"), CapabilityFactory(code="paediatric")
+    pet = CapabilityFactory(code="imaging.pet_ct")
+    for i, centre in enumerate(centres.values()):
+        CentreCapabilityFactory(centre=centre, capability=paediatric if centre.code.endswith("-paed") else adult)
+        if i % 2:
+            CentreCapabilityFactory(centre=centre, capability=pet)
+    demo.seed(users=users, centres=centres)
+    assert Invitation.objects.exists()
+    assert not Invitation.objects.filter(eligible=False).exists()
+    paediatric_only = FeasibilityRequest.objects.filter(populations=["paediatric"], invitations__isnull=False)
+    assert all(i.centre.code.endswith("-paed") for r in paediatric_only for i in r.invitations.all())
