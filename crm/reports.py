@@ -327,3 +327,190 @@ def centre_scorecards(centres, *, since: datetime.date, today: datetime.date | N
             }
         )
     return cards
+
+
+# Tables: one definition for the page, the PDF and the CSV downloads --------------------------------------
+
+HEADLINES = [
+    # (key in the tables, label, section, figure, unit)
+    ("engagements", "Engagements", "engagements", "total", ""),
+    ("organisations_engaged", "Organisations engaged", "engagements", "organisations_engaged", ""),
+    ("organisations_new", "New organisations", "engagements", "organisations_new", ""),
+    ("events_attended", "Events attended", "engagements", "events_attended", ""),
+    ("received", "Opportunities received", "feasibility", "received", ""),
+    ("circulated", "Circulated to centres", "feasibility", "circulated", ""),
+    ("with_interest", "With a centre interested", "feasibility", "with_interest", ""),
+    ("with_interest_pct", "Share with interest", "feasibility", "with_interest_pct", "%"),
+    ("median_response_days", "Median days to answer", "feasibility", "median_response_days", " days"),
+    ("median_days_to_open", "Median days to open a site", "setup", "median_days_to_open", " days"),
+    (
+        "median_days_to_first_participant",
+        "Median days to first participant",
+        "setup",
+        "median_days_to_first_participant",
+        " days",
+    ),
+    ("pct_open_within_60", "Sites open within 60 days", "setup", "pct_open_within_60", "%"),
+    ("pct_first_within_30", "First participant within 30 days", "setup", "pct_first_within_30", "%"),
+    ("pct_within_150", "Within 150 days overall", "setup", "pct_within_150", "%"),
+]
+
+
+def headline_figures(report: dict) -> list[dict]:
+    rows = []
+    for key, label, section, figure, unit in HEADLINES:
+        now, before = report[section][figure], report["previous_year"][section][figure]
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "section": section,
+                "value": now,
+                "previous": before,
+                "change": kpis.change(now, before),
+                "unit": unit,
+            }
+        )
+    return rows
+
+
+def report_tables(report: dict) -> dict[str, dict]:
+    """Every table of the report: {name: {"title", "headers", "rows"}} (rows of plain values)."""
+    from capabilities.models import Modality
+    from engagements.models import EventKind
+
+    this, last = report["label"], report["previous_year"]["label"]
+    prev = report["previous_year"]
+    months = kpis.period_for(report["year"], financial=report.get("financial_year", False)).months
+    populations = [
+        ("Adult", report["feasibility"]["by_population"]["adult"], prev["feasibility"]["by_population"]["adult"]),
+        (
+            "Paediatric",
+            report["feasibility"]["by_population"]["paediatric"],
+            prev["feasibility"]["by_population"]["paediatric"],
+        ),
+        ("Needing haematology", report["feasibility"]["haematology"], prev["feasibility"]["haematology"]),
+        (
+            "Needing radiopharmaceuticals",
+            report["feasibility"]["radiopharmaceutical"],
+            prev["feasibility"]["radiopharmaceutical"],
+        ),
+    ]
+    return {
+        "headline": {
+            "title": "Headline figures",
+            "headers": ["Figure", this, last],
+            "rows": [[h["label"], h["value"], h["previous"]] for h in headline_figures(report)],
+        },
+        "engagements_by_kind": {
+            "title": "Engagements by kind",
+            "headers": ["Kind", this, last],
+            "rows": [
+                [EngagementKind(k).label, n, prev["engagements"]["by_kind"].get(k, 0)]
+                for k, n in report["engagements"]["by_kind"].items()
+            ],
+        },
+        "engagements_by_month": {
+            "title": "Engagements by month",
+            "headers": ["Month", this, last],
+            "rows": [
+                [m.strftime("%B %Y"), n, p]
+                for m, n, p in zip(
+                    months, report["engagements"]["by_month"], prev["engagements"]["by_month"], strict=True
+                )
+            ],
+        },
+        "events": {
+            "title": "Events attended",
+            "headers": ["Event", "Kind", "Starts", "Place", "Meetings held", "Staff attending"],
+            "rows": [
+                [e["name"], EventKind(e["kind"]).label, e["starts_on"], e["place"], e["meetings"], e["staff_attending"]]
+                for e in report["engagements"]["events"]
+            ],
+        },
+        "feasibility_by_population": {
+            "title": "Opportunities by population and headline capability",
+            "headers": ["Population or capability", this, last],
+            "rows": [list(p) for p in populations],
+        },
+        "feasibility_by_modality": {
+            "title": "Opportunities by modality",
+            "headers": ["Modality", this, last],
+            "rows": [
+                [Modality(k).label, n, prev["feasibility"]["by_modality"].get(k, 0)]
+                for k, n in report["feasibility"]["by_modality"].items()
+            ],
+        },
+        "centres": {
+            "title": "Answers by centre",
+            "headers": [
+                "Centre",
+                "Code",
+                "Invited",
+                "Answered",
+                "Response rate %",
+                "Median days to answer",
+                "Interested",
+            ],
+            "rows": [
+                [
+                    c["name"],
+                    c["code"],
+                    c["invited"],
+                    c["answered"],
+                    c["response_rate"],
+                    c["median_response_days"],
+                    c["interested"],
+                ]
+                for c in report["feasibility"]["centres"]
+            ],
+        },
+        "setup": {
+            "title": "Site set-up",
+            "headers": [
+                "Request",
+                "Centre",
+                "Site open",
+                "First participant",
+                "Days to open",
+                "Days to first participant",
+                "Days overall",
+            ],
+            "rows": [
+                [
+                    s["request"],
+                    s["centre_name"],
+                    s["opened_on"],
+                    s["first_participant_on"],
+                    s["days_to_open"],
+                    s["days_to_first_participant"],
+                    s["days_overall"],
+                ]
+                for s in report["setup"]["sites"]
+            ],
+        },
+        "history": {
+            "title": "Opportunities by year",
+            "headers": ["Year", "Received", "Circulated", "With interest", "Share with interest %"],
+            "rows": [
+                [h["label"], h["received"], h["circulated"], h["with_interest"], h["with_interest_pct"]]
+                for h in report["history"]
+            ],
+        },
+    }
+
+
+def narrative_dict(year: int, *, financial: bool = False) -> dict | None:
+    """The Programme Office's words for the year, for the JSON (None until written): 1 query."""
+    from crm.models import ReportNarrative
+
+    narrative = ReportNarrative.objects.filter(year=year, financial_year=financial).first()
+    if narrative is None:
+        return None
+    return {
+        "summary": narrative.summary,
+        "highlights": narrative.highlights,
+        "plans": narrative.plans,
+        "published_at": narrative.published_at.isoformat() if narrative.published_at else None,
+        "published_sha256": narrative.published_sha256 or None,
+    }
