@@ -45,15 +45,26 @@ STYLE = {
 
 def _svg(fig) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "EPOCH"})
+    # A fixed figure size (no tight bounding box) so every chart scales the same on the page and in the PDF.
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "EPOCH"})
     plt.close(fig)
     return buffer.getvalue()
 
 
-def _figure(height: float = 2.6, width: float = 6.4):
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(width, height))
+def _figure(height: float = 2.8, width: float = 6.4):
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return fig, ax
+
+
+def _legend(fig, handles=None, labels=None, ncols: int = 3) -> None:
+    """Legends go under the plot, where they never cover a bar."""
+    if handles is None:
+        handles, labels = [], []
+        for ax in fig.axes:
+            h, lab = ax.get_legend_handles_labels()
+            handles += h
+            labels += lab
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=7.5)
 
 
 def _empty(ax, message: str = "Nothing recorded in this period") -> None:
@@ -75,6 +86,7 @@ def _month_labels(report: dict) -> list[str]:
 
 def _hbar(ax, labels, values, colour=BLUE, suffix=""):
     positions = range(len(labels))
+    ax.set_xlim(0, max([*values, 1]) * 1.15)
     bars = ax.barh(list(positions), values, color=colour, height=0.6)
     ax.set_yticks(list(positions), labels)
     ax.invert_yaxis()
@@ -97,7 +109,7 @@ def engagements_by_month(report: dict) -> str:
             ax.bar(labels, current, color=BLUE, label=report["label"])
             ax.plot(labels, previous, color=GREY, marker="o", markersize=3, label=report["previous_year"]["label"])
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.legend(loc="upper left", ncols=2)
+            _legend(fig)
         ax.set_title("Engagements by month")
         return _svg(fig)
 
@@ -113,19 +125,27 @@ def engagements_by_kind(report: dict) -> str:
         else:
             labels = [EngagementKind(k).label for k in kinds]
             y = range(len(kinds))
-            ax.barh([i - 0.2 for i in y], [by_kind.get(k, 0) for k in kinds], height=0.4, color=BLUE)
-            ax.barh([i + 0.2 for i in y], [previous.get(k, 0) for k in kinds], height=0.4, color=GREY)
+            ax.barh(
+                [i - 0.2 for i in y], [by_kind.get(k, 0) for k in kinds], height=0.4, color=BLUE, label=report["label"]
+            )
+            ax.barh(
+                [i + 0.2 for i in y],
+                [previous.get(k, 0) for k in kinds],
+                height=0.4,
+                color=GREY,
+                label=report["previous_year"]["label"],
+            )
             ax.set_yticks(list(y), labels)
             ax.invert_yaxis()
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.legend([report["label"], report["previous_year"]["label"]], loc="lower right")
+            _legend(fig)
         ax.set_title("Engagements by kind")
         return _svg(fig)
 
 
 def organisations(report: dict) -> str:
     with plt.rc_context(STYLE):
-        fig, ax = _figure(height=2.2)
+        fig, ax = _figure(height=2.5)
         current, previous = report["engagements"], report["previous_year"]["engagements"]
         groups = ["Organisations engaged", "of which new"]
         y = range(len(groups))
@@ -139,7 +159,8 @@ def organisations(report: dict) -> str:
         ax.set_yticks(list(y), groups)
         ax.invert_yaxis()
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(loc="lower right")
+        ax.set_xlim(0, max([*now, *before, 1]) * 1.12)
+        _legend(fig)
         ax.set_title("Organisations engaged, and new to the network")
         return _svg(fig)
 
@@ -173,10 +194,10 @@ def opportunities_history(report: dict) -> str:
             share.plot([p[0] for p in known], [p[1] for p in known], color=TEAL, marker="o", label="% with interest")
             for label, value in known:
                 share.annotate(f"{value:g}%", (label, value), textcoords="offset points", xytext=(0, 5), ha="center")
-        share.set_ylim(0, 110)
+        share.set_ylim(0, 118)
         share.set_ylabel("% with interest")
-        handles = ax.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
-        ax.legend(handles=handles, loc="upper left", ncols=2)
+        ax.set_ylim(0, max([h["received"] for h in history] + [1]) * 1.15)
+        _legend(fig)
         ax.set_title("Opportunities received, and the share with a centre interested")
         return _svg(fig)
 
@@ -184,7 +205,7 @@ def opportunities_history(report: dict) -> str:
 def populations_and_modalities(report: dict) -> str:
     feas = report["feasibility"]
     with plt.rc_context(STYLE):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 2.6), width_ratios=[1, 2])
+        fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 2.8), width_ratios=[1, 1.6], layout="constrained")
         if not feas["received"]:
             _empty(left, "")
             _empty(right)
@@ -198,9 +219,10 @@ def populations_and_modalities(report: dict) -> str:
             modalities = [(Modality(k).label, n) for k, n in feas["by_modality"].items() if n]
             modalities.sort(key=lambda m: -m[1])
             _hbar(right, [m[0] for m in modalities], [m[1] for m in modalities])
+        for ax in (left, right):
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         left.set_title("By population")
         right.set_title("By modality")
-        fig.tight_layout()
         return _svg(fig)
 
 
@@ -236,7 +258,7 @@ def setup_targets(report: dict) -> str:
         (f"Within {OVERALL_TARGET_DAYS} days overall", "pct_within_150"),
     ]
     with plt.rc_context(STYLE):
-        fig, ax = _figure(height=2.2)
+        fig, ax = _figure(height=2.5)
         if all(setup[key] is None and previous[key] is None for _, key in stages):
             _empty(ax, "No site set-up milestones in this period")
         else:
@@ -252,7 +274,7 @@ def setup_targets(report: dict) -> str:
             ax.set_yticks(list(y), [s[0] for s in stages])
             ax.invert_yaxis()
             ax.set_xlim(0, 110)
-            ax.legend(loc="lower right", fontsize=7)
+            _legend(fig)
         ax.set_title("Site set-up against the UK targets")
         return _svg(fig)
 
