@@ -2,6 +2,8 @@
 
 import json
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.response import Response
 
@@ -34,6 +36,13 @@ class AnnualReportViewSet(viewsets.ViewSet):
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="e.g. 2025"),
+            OpenApiParameter("financial", OpenApiTypes.BOOL, description="The UK financial year starting in April"),
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def retrieve(self, request, year=None):
         access.require(access.can_read_reports(request.user), "Reports are for the Programme Office and leadership.")
         year = int(year)

@@ -514,3 +514,30 @@ def narrative_dict(year: int, *, financial: bool = False) -> dict | None:
         "published_at": narrative.published_at.isoformat() if narrative.published_at else None,
         "published_sha256": narrative.published_sha256 or None,
     }
+
+
+# The year so far, for the dashboards ------------------------------------------------------------------
+
+
+def year_so_far(today: datetime.date | None = None) -> dict:
+    """This calendar year up to today beside the same stretch of last year, shaped like the annual report
+    (so the same headline figures and charts apply): 22 queries."""
+    today = today or timezone.localdate()
+    period = kpis.period_containing(today)
+    so_far = Period(year=period.year, financial=False, start=period.start, end=today)
+    try:
+        same_day_last_year = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        same_day_last_year = today.replace(year=today.year - 1, day=28)
+    before = Period(year=period.year - 1, financial=False, start=period.previous().start, end=same_day_last_year)
+    return {
+        "year": period.year,
+        "financial_year": False,
+        "label": f"{period.year} so far",
+        "period": so_far.as_dict(),
+        **period_figures(so_far),
+        "previous_year": {"year": before.year, "label": f"{before.year} to {same_day_last_year:%d %b}"}
+        | {"period": before.as_dict()}
+        | period_figures(before),
+        "history": feasibility_history(period),
+    }
