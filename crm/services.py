@@ -158,6 +158,7 @@ def report_narrative_save(
             )
         narrative.summary, narrative.highlights, narrative.plans = summary.strip(), highlights.strip(), plans.strip()
         narrative._change_reason = "Narrative edited"
+        narrative._history_user = actor
         narrative.save()
     return narrative
 
@@ -188,5 +189,6 @@ def report_publish(
         narrative.published_at = timezone.now()
         narrative.published_by = actor
         narrative._change_reason = "Published"
+        narrative._history_user = actor
         narrative.save()
     return narrative
