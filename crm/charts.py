@@ -105,7 +105,9 @@ def engagements_by_month(report: dict) -> str:
         if not any(current) and not any(previous):
             _empty(ax)
         else:
-            labels = _month_labels(report)
+            # The year so far stops at this month, so last year's line is not drawn falling to zero.
+            shown = report.get("months_elapsed", 12)
+            labels, current, previous = _month_labels(report)[:shown], current[:shown], previous[:shown]
             ax.bar(labels, current, color=BLUE, label=report["label"])
             ax.plot(labels, previous, color=GREY, marker="o", markersize=3, label=report["previous_year"]["label"])
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))

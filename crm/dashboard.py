@@ -14,6 +14,7 @@ DASHBOARD_HEADLINES = [
     "engagements",
     "organisations_engaged",
     "organisations_new",
+    "events_attended",
     "received",
     "with_interest_pct",
     "median_response_days",

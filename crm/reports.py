@@ -360,14 +360,18 @@ def headline_figures(report: dict) -> list[dict]:
     rows = []
     for key, label, section, figure, unit in HEADLINES:
         now, before = report[section][figure], report["previous_year"][section][figure]
+        change = kpis.change(now, before)
+        lower_is_better = unit == " days"
+        trend = "" if not change else ("good" if (change < 0) == lower_is_better else "bad")
         rows.append(
             {
+                "trend": trend,
                 "key": key,
                 "label": label,
                 "section": section,
                 "value": now,
                 "previous": before,
-                "change": kpis.change(now, before),
+                "change": change,
                 "unit": unit,
             }
         )
@@ -534,6 +538,7 @@ def year_so_far(today: datetime.date | None = None) -> dict:
         "year": period.year,
         "financial_year": False,
         "label": f"{period.year} so far",
+        "months_elapsed": kpis.month_index(period, today) + 1,
         "period": so_far.as_dict(),
         **period_figures(so_far),
         "previous_year": {"year": before.year, "label": f"{before.year} to {same_day_last_year:%d %b}"}

@@ -13,6 +13,7 @@ from crm.reports import (
     engagement_figures,
     feasibility_figures,
     feasibility_history,
+    headline_figures,
     setup_figures,
 )
 from feasibility.models import Requirement
@@ -291,3 +292,13 @@ def test_it_gives_each_centre_a_scorecard():
     assert cards["leeds"]["median_days_to_answer"] == 11.0
     assert cards["leeds"]["interested_pct"] == 50.0
     assert cards["manchester"]["answered_on_time_pct"] is None
+
+
+def test_it_marks_a_change_good_or_bad_by_which_way_is_better():
+    report = annual_report(2025)
+    report["engagements"]["total"], report["previous_year"]["engagements"]["total"] = 5, 3
+    report["setup"]["median_days_to_open"], report["previous_year"]["setup"]["median_days_to_open"] = 70.0, 50.0
+    figures = {h["key"]: h for h in headline_figures(report)}
+    assert (figures["engagements"]["change"], figures["engagements"]["trend"]) == (2, "good")
+    assert (figures["median_days_to_open"]["change"], figures["median_days_to_open"]["trend"]) == (20.0, "bad")
+    assert figures["received"]["trend"] == ""
