@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from capabilities.models import Modality  # noqa: E402
@@ -47,13 +48,13 @@ def _svg(fig) -> str:
     buffer = io.StringIO()
     # A fixed figure size (no tight bounding box) so every chart scales the same on the page and in the PDF.
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "EPOCH"})
-    plt.close(fig)
     return buffer.getvalue()
 
 
 def _figure(height: float = 2.8, width: float = 6.4):
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    return fig, ax
+    # A bare Figure, not pyplot's global figure manager, so nothing is left open between requests.
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.subplots()
 
 
 def _legend(fig, handles=None, labels=None, ncols: int = 3) -> None:
@@ -99,7 +100,7 @@ def _hbar(ax, labels, values, colour=BLUE, suffix=""):
 
 
 def engagements_by_month(report: dict) -> str:
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure()
         current, previous = report["engagements"]["by_month"], report["previous_year"]["engagements"]["by_month"]
         if not any(current) and not any(previous):
@@ -117,7 +118,7 @@ def engagements_by_month(report: dict) -> str:
 
 
 def engagements_by_kind(report: dict) -> str:
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure()
         by_kind = report["engagements"]["by_kind"]
         previous = report["previous_year"]["engagements"]["by_kind"]
@@ -146,7 +147,7 @@ def engagements_by_kind(report: dict) -> str:
 
 
 def organisations(report: dict) -> str:
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure(height=2.5)
         current, previous = report["engagements"], report["previous_year"]["engagements"]
         groups = ["Organisations engaged", "of which new"]
@@ -169,7 +170,7 @@ def organisations(report: dict) -> str:
 
 def events(report: dict) -> str:
     rows = report["engagements"]["events"]
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure(height=max(1.6, 0.3 * len(rows) + 0.8))
         if not rows:
             _empty(ax, "No events attended in this period")
@@ -182,7 +183,7 @@ def events(report: dict) -> str:
 
 def opportunities_history(report: dict) -> str:
     history = report["history"]
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure()
         labels = [h["label"] for h in history]
         ax.bar(labels, [h["received"] for h in history], color=BLUE, label="Opportunities received")
@@ -206,8 +207,9 @@ def opportunities_history(report: dict) -> str:
 
 def populations_and_modalities(report: dict) -> str:
     feas = report["feasibility"]
-    with plt.rc_context(STYLE):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 2.8), width_ratios=[1, 1.6], layout="constrained")
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(6.4, 2.8), layout="constrained")
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.6])
         if not feas["received"]:
             _empty(left, "")
             _empty(right)
@@ -230,7 +232,7 @@ def populations_and_modalities(report: dict) -> str:
 
 def centre_responses(report: dict) -> str:
     centres = report["feasibility"]["centres"]
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure(height=max(1.6, 0.26 * len(centres) + 0.9))
         if not centres:
             _empty(ax, "No requests routed in this period")
@@ -259,7 +261,7 @@ def setup_targets(report: dict) -> str:
         (f"First participant within {FIRST_PARTICIPANT_TARGET_DAYS} days", "pct_first_within_30"),
         (f"Within {OVERALL_TARGET_DAYS} days overall", "pct_within_150"),
     ]
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, ax = _figure(height=2.5)
         if all(setup[key] is None and previous[key] is None for _, key in stages):
             _empty(ax, "No site set-up milestones in this period")
@@ -293,11 +295,16 @@ CHARTS = {
 }
 
 
+# matplotlib's style settings are global: one chart is drawn at a time, whatever the server's threads.
+_DRAWING = threading.Lock()
+
+
 def all_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
     """{name: {"title", "svg", "src"}} for the named charts (all by default)."""
     charts = {}
-    for name in names or CHARTS:
-        title, draw = CHARTS[name]
-        svg = draw(report)
-        charts[name] = {"title": title, "svg": svg, "src": data_uri(svg)}
+    with _DRAWING:
+        for name in names or CHARTS:
+            title, draw = CHARTS[name]
+            svg = draw(report)
+            charts[name] = {"title": title, "svg": svg, "src": data_uri(svg)}
     return charts
