@@ -157,3 +157,10 @@ def test_it_writes_the_pdf_from_the_command_with_progress(tmp_path, records):
     printed = stdout.getvalue()
     assert "2025/26" in printed and "Drawing the charts" in printed and "Wrote" in printed
     assert "2025/26" in text_of(out.read_bytes())
+
+
+def test_it_draws_the_charts_as_vectors_not_pictures(records, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(build_pdf(2025))
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True)
+    assert len(listing.stdout.decode().strip().splitlines()) == 2  # the header only: no raster images

@@ -129,3 +129,20 @@ def test_it_links_figures_to_the_records_behind_them(settings):
 
 def test_it_refuses_years_out_of_range(client_for, alice):
     assert client_for(alice).get(page(1999)).status_code == 404
+
+
+def _many(n):
+    centre = CentreFactory()
+    for i in range(n):
+        day = D(2025, 1 + i % 12, 1 + i % 28)
+        EngagementFactory(occurred_on=day)
+        request = FeasibilityRequestFactory(received_on=day)
+        CentreResponseFactory(invitation=InvitationFactory(request=request, centre=centre))
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_it_shows_the_page_in_a_constant_number_of_queries(rows, client_for, alice, django_assert_max_num_queries):
+    _many(rows)
+    c = client_for(alice)
+    with django_assert_max_num_queries(32):
+        assert c.get(page()).status_code == 200
