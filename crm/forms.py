@@ -39,3 +39,21 @@ class AcceptInvitationForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="What is the token for?")
+
+
+class ReportNarrativeForm(forms.Form):
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="The year in a few paragraphs; it opens the report.",
+    )
+    highlights = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="One highlight per line.",
+    )
+    plans = forms.CharField(
+        label="Plans for next year",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )

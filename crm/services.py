@@ -6,13 +6,14 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from capabilities.models import Centre
 from crm import permissions as access
-from crm.models import ApiToken, Role, User, UserInvitation
+from crm.models import ApiToken, ReportNarrative, Role, User, UserInvitation
 from crm.tasks import send_email_task
 
 
@@ -147,3 +148,62 @@ def user_set_active(*, actor: User, user: User, active: bool) -> None:
     if not active:
         for token in user.api_tokens.active():
             token_revoke(actor=user, token=token)
+
+
+# The annual report: narrative and publishing -------------------------------------------------------------
+
+
+def _narrative(year: int, financial: bool) -> ReportNarrative:
+    """The year's narrative, locked for the change; a new, unsaved one when none is written yet."""
+    narrative = ReportNarrative.objects.select_for_update().filter(year=year, financial_year=financial).first()
+    return narrative or ReportNarrative(year=year, financial_year=financial)
+
+
+def report_narrative_save(
+    *, actor: User, year: int, financial: bool = False, summary: str = "", highlights: str = "", plans: str = ""
+) -> ReportNarrative:
+    """Write the Programme Office's words for a year's report (each save is kept in its history)."""
+    access.require(access.can_write_reports(actor), "Only the Programme Office writes the report.")
+    with transaction.atomic():
+        narrative = _narrative(year, financial)
+        if narrative.published_at:
+            raise ValidationError(
+                f"The {narrative.year} report was published on {timezone.localtime(narrative.published_at):%d %b %Y}; "
+                "its words are frozen with it."
+            )
+        narrative.summary, narrative.highlights, narrative.plans = summary.strip(), highlights.strip(), plans.strip()
+        narrative._change_reason = "Narrative edited"
+        narrative._history_user = actor
+        narrative.save()
+    return narrative
+
+
+def report_publish(
+    *, actor: User, year: int, financial: bool = False, today: datetime.date | None = None
+) -> ReportNarrative:
+    """Publish a year's report: draw its PDF once, store it with its SHA-256, and serve that copy from now on."""
+    from crm import kpis, report_pdf
+
+    access.require(access.can_write_reports(actor), "Only the Programme Office publishes the report.")
+    period = kpis.period_for(year, financial=financial)
+    if period.end >= (today or timezone.localdate()):
+        raise ValidationError(
+            f"The {period.label} report can be published once the year has ended ({period.end:%d %b %Y})."
+        )
+    with transaction.atomic():
+        narrative = _narrative(year, financial)
+        if narrative.published_at:
+            raise ValidationError(f"The {period.label} report is already published.")
+        if not narrative.summary:
+            raise ValidationError({"summary": "Write the summary before publishing."})
+        pdf = report_pdf.build_pdf(year, financial=financial, narrative=narrative)
+        narrative.published_pdf.save(
+            report_pdf.filename(year, financial=financial, draft=False), ContentFile(pdf), save=False
+        )
+        narrative.published_sha256 = report_pdf.sha256(pdf)
+        narrative.published_at = timezone.now()
+        narrative.published_by = actor
+        narrative._change_reason = "Published"
+        narrative._history_user = actor
+        narrative.save()
+    return narrative

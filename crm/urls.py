@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from crm import views
+from crm import report_views, views
 from crm.api_urls import router
 
 crm_patterns = (
@@ -19,6 +19,14 @@ crm_patterns = (
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
         path("search/", views.search_view, name="search"),
         path("history/<str:model_label>/<int:pk>/", views.history, name="history"),
+        path("reports/annual/", report_views.annual_report_latest, name="annual-report-latest"),
+        path("reports/annual/<int:year>/", report_views.annual_report_page, name="annual-report"),
+        path(
+            "reports/annual/<int:year>/narrative/", report_views.annual_report_narrative, name="annual-report-narrative"
+        ),
+        path("reports/annual/<int:year>/publish/", report_views.annual_report_publish, name="annual-report-publish"),
+        path("reports/annual/<int:year>/csv/", report_views.annual_report_csv, name="annual-report-csv"),
+        path("reports/annual/<int:year>/pdf/", report_views.annual_report_pdf, name="annual-report-pdf"),
     ],
     "crm",
 )

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.factories import CapabilityFactory, CentreCapabilityFactory, FeasibilityRequestFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_it_routes_answers_and_summarises_a_request(page, sign_in, alice, bob, leeds):

@@ -1,0 +1,67 @@
+"""The annual report as a PDF (WeasyPrint): drafts are drawn afresh each time, a published year is frozen."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from crm import reports
+from crm.models import ReportNarrative
+
+
+def narrative_for(year: int, *, financial: bool = False) -> ReportNarrative | None:
+    return ReportNarrative.objects.filter(year=year, financial_year=financial).select_related("published_by").first()
+
+
+def highlights_list(text: str) -> list[str]:
+    """Highlights are written one per line; a leading "-" or "*" is allowed and dropped."""
+    return [line.strip().lstrip("-*• ").strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative | None = None, progress=None) -> bytes:
+    """Draw the report for a year from today's records. `progress(message)` hears of each step."""
+    from weasyprint import HTML
+
+    from crm import charts
+
+    say = progress or (lambda message: None)
+    say("Computing the figures")
+    report = reports.annual_report(year, financial=financial)
+    say("Drawing the charts")
+    drawn = charts.all_charts(report)
+    say("Laying out the pages")
+    context = {
+        "report": report,
+        "narrative": narrative,
+        "highlights": highlights_list(narrative.highlights) if narrative else [],
+        "headlines": reports.headline_figures(report),
+        "tables": reports.report_tables(report),
+        "charts": drawn,
+        "generated_at": timezone.now(),
+        "SITE_NAME": settings.SITE_NAME,
+        "NETWORK_NAME": getattr(settings, "NETWORK_NAME", ""),
+    }
+    html = render_to_string("crm/report_pdf.html", context)
+    say("Writing the PDF")
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def report_pdf(year: int, *, financial: bool = False) -> tuple[bytes, ReportNarrative | None]:
+    """The PDF to serve: the stored one once the year is published, else a fresh draft."""
+    narrative = narrative_for(year, financial=financial)
+    if narrative and narrative.published_at and narrative.published_pdf:
+        with narrative.published_pdf.open("rb") as stored:
+            return stored.read(), narrative
+    return build_pdf(year, financial=financial, narrative=narrative), narrative
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def filename(year: int, *, financial: bool = False, draft: bool = True) -> str:
+    label = f"{year}-{(year + 1) % 100:02d}" if financial else str(year)
+    return f"industry-engagement-report-{label}{'-draft' if draft else ''}.pdf"

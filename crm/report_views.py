@@ -1,0 +1,228 @@
+"""The annual Industry Engagement Report: the page, its narrative editor, publishing, CSV and PDF downloads."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from crm import charts, kpis, reports, services
+from crm import permissions as access
+from crm.forms import ReportNarrativeForm
+from crm.forms_util import add_service_errors
+from crm.report_pdf import filename, highlights_list, narrative_for, report_pdf
+
+FIRST_YEAR = 2000
+
+
+def trace_url(name: str, *args, **query) -> str:
+    """A link to the records behind a figure; "" while the page it names does not exist yet."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    query = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _financial(request) -> bool:
+    return request.GET.get("financial") == "1" or request.POST.get("financial") == "1"
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        raise Http404("No report for that year.")
+
+
+def _report_url(year: int, financial: bool) -> str:
+    url = reverse("crm:annual-report", args=[year])
+    return f"{url}?financial=1" if financial else url
+
+
+def _trace_links(report: dict) -> dict:
+    """Where each figure's records are listed, filtered to the period (DESIGN.md: every figure traceable)."""
+    start, end = report["period"]["start"], report["period"]["end"]
+    engagements = {"occurred_after": start, "occurred_before": end}
+    requests = {"received_after": start, "received_before": end}
+    return {
+        "engagements": trace_url("engagements:engagement-list", **engagements),
+        "engagements_by_kind": {
+            kind: trace_url("engagements:engagement-list", **engagements, kind=kind)
+            for kind in report["engagements"]["by_kind"]
+        },
+        "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
+        "requests": trace_url("feasibility:request-list", **requests),
+        "requests_by_modality": {
+            modality: trace_url("feasibility:request-list", **requests, modality=modality)
+            for modality in report["feasibility"]["by_modality"]
+        },
+    }
+
+
+def _headline_links(links: dict) -> dict:
+    return {
+        "engagements": links["engagements"],
+        "organisations_engaged": links["engagements"],
+        "organisations_new": links["engagements"],
+        "events_attended": links["events"],
+        "received": links["requests"],
+        "circulated": links["requests"],
+        "with_interest": links["requests"],
+        "with_interest_pct": links["requests"],
+        "median_response_days": links["requests"],
+    }
+
+
+def _linked_tables(report: dict, links: dict) -> dict:
+    """The report's tables, each row split into its label (linked to its records where we can) and values."""
+    tables = reports.report_tables(report)
+    row_links = {
+        "engagements_by_kind": list(links["engagements_by_kind"].values()),
+        "feasibility_by_modality": list(links["requests_by_modality"].values()),
+        "events": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],
+        "setup": [trace_url("feasibility:request-detail", s["request_id"]) for s in report["setup"]["sites"]],
+    }
+    for name, table in tables.items():
+        urls = row_links.get(name, [])
+        table["body"] = [
+            {"first": row[0], "rest": row[1:], "link": urls[i] if i < len(urls) else ""}
+            for i, row in enumerate(table["rows"])
+        ]
+    return tables
+
+
+@login_required
+def annual_report_latest(request):
+    access.require(
+        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
+    )
+    financial = _financial(request)
+    return redirect(_report_url(kpis.last_complete_year(timezone.localdate(), financial=financial), financial))
+
+
+def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm | None = None) -> dict:
+    report = reports.annual_report(year, financial=financial)
+    narrative = narrative_for(year, financial=financial)
+    can_write = access.can_write_reports(request.user)
+    published = bool(narrative and narrative.published_at)
+    if can_write and not published and form is None:
+        initial = {"summary": "", "highlights": "", "plans": ""}
+        if narrative:
+            initial = {"summary": narrative.summary, "highlights": narrative.highlights, "plans": narrative.plans}
+        form = ReportNarrativeForm(initial=initial)
+    links = _trace_links(report)
+    headlines = reports.headline_figures(report)
+    headline_links = _headline_links(links)
+    for h in headlines:
+        h["url"] = headline_links.get(h["key"], "")
+    today = timezone.localdate()
+    period = kpis.period_for(year, financial=financial)
+    return {
+        "report": report,
+        "year": year,
+        "financial": financial,
+        "complete": period.end < today,
+        "headlines": headlines,
+        "charts": charts.all_charts(report),
+        "tables": _linked_tables(report, links),
+        "links": links,
+        "narrative": narrative,
+        "highlights": highlights_list(narrative.highlights) if narrative else [],
+        "history": list(narrative.history.select_related("history_user")[:10]) if narrative else [],
+        "published": published,
+        "can_write": can_write,
+        "form": form if can_write and not published else None,
+        "previous_url": _report_url(year - 1, financial) if year - 1 >= FIRST_YEAR else "",
+        "next_url": _report_url(year + 1, financial) if year + 1 <= today.year else "",
+        "calendar_url": _report_url(year, False),
+        "financial_url": _report_url(year, True),
+        "pdf_url": reverse("crm:annual-report-pdf", args=[year]) + ("?financial=1" if financial else ""),
+        "csv_url": reverse("crm:annual-report-csv", args=[year]),
+    }
+
+
+@login_required
+def annual_report_page(request, year: int):
+    access.require(
+        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
+    )
+    _check_year(year)
+    return render(request, "crm/report.html", _page_context(request, year, _financial(request)))
+
+
+@login_required
+@require_POST
+def annual_report_narrative(request, year: int):
+    access.require(access.can_write_reports(request.user), "Only the Programme Office writes the report.")
+    _check_year(year)
+    financial = _financial(request)
+    form = ReportNarrativeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_narrative_save(actor=request.user, year=year, financial=financial, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Narrative saved.")
+            return redirect(_report_url(year, financial) + "#narrative")
+    return render(request, "crm/report.html", _page_context(request, year, financial, form=form), status=400)
+
+
+@login_required
+@require_POST
+def annual_report_publish(request, year: int):
+    access.require(access.can_write_reports(request.user), "Only the Programme Office publishes the report.")
+    _check_year(year)
+    financial = _financial(request)
+    try:
+        narrative = services.report_publish(actor=request.user, year=year, financial=financial)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"The report is published; its PDF is stored (SHA-256 {narrative.published_sha256[:12]}…)."
+        )
+    return redirect(_report_url(year, financial))
+
+
+@login_required
+def annual_report_csv(request, year: int):
+    access.require(
+        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
+    )
+    _check_year(year)
+    financial = _financial(request)
+    name = request.GET.get("table", "")
+    tables = reports.report_tables(reports.annual_report(year, financial=financial))
+    if name not in tables:
+        raise Http404(f"No table called {name!r}; choose one of {', '.join(tables)}.")
+    table = tables[name]
+    label = f"{year}-{(year + 1) % 100:02d}" if financial else str(year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{label}-{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(table["headers"])
+    writer.writerows(["" if value is None else value for value in row] for row in table["rows"])
+    return response
+
+
+@login_required
+def annual_report_pdf(request, year: int):
+    access.require(
+        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
+    )
+    _check_year(year)
+    financial = _financial(request)
+    pdf, narrative = report_pdf(year, financial=financial)
+    draft = not (narrative and narrative.published_at)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename(year, financial=financial, draft=draft)}"'
+    return response

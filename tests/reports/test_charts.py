@@ -1,0 +1,37 @@
+"""crm/charts.py: every chart draws, for an empty year and a full one, the same way each time."""
+
+import base64
+import datetime
+
+import pytest
+
+from crm import charts
+from crm.reports import annual_report, year_so_far
+from tests.factories import CentreFactory, CentreResponseFactory, EngagementFactory, EventFactory, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_draws_every_chart_for_an_empty_year():
+    drawn = charts.all_charts(annual_report(2019))
+    assert set(drawn) == set(charts.CHARTS)
+    for chart in drawn.values():
+        assert chart["svg"].lstrip().startswith("<?xml") and "<svg" in chart["svg"]
+        assert base64.b64decode(chart["src"].split(",", 1)[1]).decode() == chart["svg"]
+
+
+def test_it_draws_the_same_svg_for_the_same_figures():
+    event = EventFactory(starts_on=datetime.date(2025, 5, 1), name="ASCO")
+    EngagementFactory(occurred_on=datetime.date(2025, 5, 2), event=event)
+    CentreResponseFactory(
+        invitation=InvitationFactory(centre=CentreFactory(), request__received_on=datetime.date(2025, 5, 3))
+    )
+    report = annual_report(2025)
+    first, second = charts.all_charts(report), charts.all_charts(report)
+    assert all(first[name]["svg"] == second[name]["svg"] for name in first)
+    assert first["events"]["svg"] != charts.all_charts(annual_report(2019), ["events"])["events"]["svg"]
+
+
+def test_it_draws_the_year_so_far():
+    drawn = charts.all_charts(year_so_far(datetime.date(2026, 3, 15)), ["engagements_by_month"])
+    assert "<svg" in drawn["engagements_by_month"]["svg"]

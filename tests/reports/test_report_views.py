@@ -1,0 +1,148 @@
+"""The annual report page, narrative, publishing, CSV and PDF downloads (crm/report_views.py)."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from crm.models import ReportNarrative
+from tests.factories import (
+    CentreFactory,
+    CentreResponseFactory,
+    EngagementFactory,
+    FeasibilityRequestFactory,
+    InvitationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def page(year=2025, **query):
+    url = reverse("crm:annual-report", args=[year])
+    return url + ("?financial=1" if query.get("financial") else "")
+
+
+@pytest.fixture
+def records():
+    EngagementFactory(occurred_on=D(2025, 3, 4), kind="call")
+    EngagementFactory(occurred_on=D(2024, 3, 4))
+    request = FeasibilityRequestFactory(received_on=D(2025, 5, 1))
+    CentreResponseFactory(invitation=InvitationFactory(request=request, centre=CentreFactory(code="leeds")))
+
+
+def test_it_shows_the_report_with_the_year_before(client_for, alice, records):
+    response = client_for(alice).get(page())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Industry Engagement Report 2025" in html
+    assert 'data-figure="engagements"' in html
+    assert "2024: 1" in html
+    assert "data:image/svg+xml;base64," in html
+    assert "<svg" not in html
+    assert 'data-testid="narrative-form"' in html
+
+
+def test_it_shows_a_financial_year(client_for, alice, records):
+    response = client_for(alice).get(page(financial=True))
+    assert "Industry Engagement Report 2025/26" in response.content.decode()
+    assert response.context["report"]["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
+
+
+def test_it_redirects_to_the_last_complete_year(client_for, victor):
+    response = client_for(victor).get(reverse("crm:annual-report-latest"))
+    assert response.status_code == 302
+    assert response.url.endswith(f"/reports/annual/{datetime.date.today().year - 1}/")
+
+
+def test_it_lets_viewers_read_without_write_buttons(client_for, victor, records):
+    html = client_for(victor).get(page()).content.decode()
+    assert "Industry Engagement Report 2025" in html
+    assert 'data-testid="narrative-form"' not in html
+    assert 'data-testid="publish"' not in html
+
+
+def test_it_refuses_centre_staff_and_sends_anonymous_to_sign_in(client, client_for, bob):
+    for url in [
+        page(),
+        reverse("crm:annual-report-latest"),
+        reverse("crm:annual-report-csv", args=[2025]) + "?table=headline",
+        reverse("crm:annual-report-pdf", args=[2025]),
+    ]:
+        assert client.get(url).status_code == 302
+        assert client_for(bob).get(url).status_code == 403
+        client.logout()
+
+
+def test_it_refuses_writes_from_viewers(client_for, victor):
+    c = client_for(victor)
+    assert c.post(reverse("crm:annual-report-narrative", args=[2025]), {"summary": "x"}).status_code == 403
+    assert c.post(reverse("crm:annual-report-publish", args=[2025])).status_code == 403
+    assert not ReportNarrative.objects.exists()
+
+
+def test_it_saves_the_narrative_and_keeps_its_history(client_for, alice):
+    c = client_for(alice)
+    url = reverse("crm:annual-report-narrative", args=[2025])
+    c.post(
+        url,
+        {"summary": "A strong year.", "highlights": "- First radioligand trial\n- 70 opportunities", "plans": "More."},
+    )
+    c.post(url, {"summary": "A very strong year.", "highlights": "- First radioligand trial", "plans": "More."})
+    narrative = ReportNarrative.objects.get(year=2025, financial_year=False)
+    assert narrative.summary == "A very strong year."
+    assert narrative.history.count() == 2
+    html = c.get(page()).content.decode()
+    assert "<li>First radioligand trial</li>" in html
+    assert 'data-testid="narrative-history"' in html
+
+
+def test_it_downloads_every_table_as_csv(client_for, alice, records):
+    c = client_for(alice)
+    tables = c.get(page()).context["tables"]
+    for name in tables:
+        response = c.get(reverse("crm:annual-report-csv", args=[2025]) + f"?table={name}")
+        assert response.status_code == 200, name
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == tables[name]["headers"]
+    kinds = list(
+        csv.reader(
+            io.StringIO(
+                c.get(reverse("crm:annual-report-csv", args=[2025]) + "?table=engagements_by_kind").content.decode()
+            )
+        )
+    )
+    assert ["Call", "1", "0"] in kinds
+    assert c.get(reverse("crm:annual-report-csv", args=[2025]) + "?table=nope").status_code == 404
+
+
+def test_it_links_figures_to_the_records_behind_them(settings):
+    from crm.report_views import trace_url
+
+    assert trace_url("no-such:page", kind="call") == ""
+    assert trace_url("crm:annual-report", 2025, financial=1) == "/reports/annual/2025/?financial=1"
+
+
+def test_it_refuses_years_out_of_range(client_for, alice):
+    assert client_for(alice).get(page(1999)).status_code == 404
+
+
+def _many(n):
+    centre = CentreFactory()
+    for i in range(n):
+        day = D(2025, 1 + i % 12, 1 + i % 28)
+        EngagementFactory(occurred_on=day)
+        request = FeasibilityRequestFactory(received_on=day)
+        CentreResponseFactory(invitation=InvitationFactory(request=request, centre=centre))
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_it_shows_the_page_in_a_constant_number_of_queries(rows, client_for, alice, django_assert_max_num_queries):
+    _many(rows)
+    c = client_for(alice)
+    with django_assert_max_num_queries(32):
+        assert c.get(page()).status_code == 200
