@@ -51,7 +51,9 @@ class RolePermission(permissions.BasePermission):
 
     A viewset sets `write_check` (a function of crm.permissions taking the user) for create, update and
     delete, and may set `object_write_check(user, obj)`. Reading is governed by the viewset's queryset,
-    built from a `visible_*` helper, so an object the user may not see is a 404, not a 403.
+    built from a `visible_*` helper. Writes to one object are checked after the object is fetched from
+    that queryset, so an object the user may not see is a 404 and only a visible one can be a 403.
+    A method the endpoint does not offer is left to DRF's 405.
     """
 
     def has_permission(self, request, view):
@@ -59,14 +61,25 @@ class RolePermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        check = getattr(type(view), "write_check", None)
-        return bool(check and check(request.user))
+        if getattr(view, request.method.lower(), None) is None:
+            return True  # DRF answers 405 Method Not Allowed
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        if lookup in getattr(view, "kwargs", {}):
+            return True  # decided in has_object_permission, once the visible object is found
+        return self._write_allowed(request.user, view)
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
             return True
+        if not self._write_allowed(request.user, view):
+            return False
         check = getattr(type(view), "object_write_check", None)
         return check(request.user, obj) if check else True
+
+    @staticmethod
+    def _write_allowed(user, view) -> bool:
+        check = getattr(type(view), "write_check", None)
+        return bool(check and check(user))
 
 
 class Pagination(PageNumberPagination):

@@ -148,8 +148,10 @@ def seed(*, users, centres) -> dict[str, int]:
             year = received.year
             sequence[year] = sequence.get(year, 0) + 1
             reference = f"FR-{year}-{sequence[year]:04d}"
+            # Each request draws from its own generator, so a rerun (which skips existing requests)
+            # keeps the outer sequence of dates and references in step.
             made = _seed_request(
-                rng,
+                random.Random(rng.random()),
                 reference=reference,
                 received=received,
                 today=today,
@@ -244,6 +246,13 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
     matches = matching.match_centres(spec, profiles)
     chosen = [m for m in matches if m.eligible][:12]
     override = ""
+    if not chosen and any_profile:
+        # No centre holds what the trial needs: the office closes it without circulating.
+        request.status = "not_placed"
+        request.closed_on = routed_on
+        request.outcome_notes = "No centre in the network holds the required capabilities."
+        request.save(update_fields=["status", "closed_on", "outcome_notes"])
+        return counts
     if not chosen:
         # Profiles not recorded yet: route by the centre's population, as the office did before the directory.
         paediatric_only = populations == ["paediatric"]

@@ -39,7 +39,7 @@ MATRIX = [
     ("update centre", "patch", "/api/v1/centres/{leeds}/", {"city": "Leeds (St James's)"},
      {"alice": 200, "bob": 403, "victor": 403, "anonymous": 401}),
     ("delete centre", "delete", "/api/v1/centres/{leeds}/", None,
-     {"alice": 405, "bob": 403, "anonymous": 401}),
+     {"alice": 405, "bob": 405, "anonymous": 401}),
     ("list capabilities", "get", "/api/v1/capabilities/", None,
      {"alice": 200, "bob": 200, "victor": 200, "anonymous": 401}),
     ("create capability", "post", "/api/v1/capabilities/",

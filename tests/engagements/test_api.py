@@ -27,13 +27,13 @@ def _objects():
 
 
 ENDPOINTS = ["organisations", "contacts", "events", "engagements", "follow-ups"]
-# user → expected status for list, retrieve, create, update, delete
+# user → expected status for list, retrieve, create, update, delete (an object the user cannot see is a 404)
 EXPECTED = {
     "anonymous": (401, 401, 401, 401, 401),
     "alice": (200, 200, 201, 200, 204),
     "victor": (200, 200, 403, 403, 403),
-    "bob": (200, 404, 403, 403, 403),
-    "carol": (200, 404, 403, 403, 403),
+    "bob": (200, 404, 403, 404, 404),
+    "carol": (200, 404, 403, 404, 404),
 }
 
 

@@ -151,7 +151,7 @@ def test_it_gives_a_centre_that_never_answers_a_zero_response_rate():
 
 def test_it_counts_populations_modalities_and_the_headline_capabilities():
     haem, radio = CapabilityFactory(code="haematology"), CapabilityFactory(code="radiopharmaceutical")
-    ModalityRule.objects.create(modality="radioligand", capability=radio)
+    ModalityRule.objects.get_or_create(modality="radioligand", capability=radio)
     both = FeasibilityRequestFactory(received_on=D(2025, 1, 5), populations=["adult", "paediatric"], modality="adc")
     Requirement.objects.create(request=both, capability=haem, necessity="required")
     by_rule = FeasibilityRequestFactory(received_on=D(2025, 2, 5), modality="radioligand")
