@@ -28,18 +28,24 @@ from bench.cases import CASES  # noqa: E402
 
 
 def measure(fn, repeat: int) -> tuple[float, int, float]:
+    """Median milliseconds over `repeat` runs, queries of one run, and peak traced memory of one run."""
     fn()  # warm up caches and imports
-    times = []
     queries = []
-    with connection.execute_wrapper(
-        lambda execute, sql, params, many, context: queries.append(sql) or execute(sql, params, many, context)
-    ):
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         fn()
-    tracemalloc.start()
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
+    # Memory is traced in a run of its own: tracing slows Python down several times.
+    tracemalloc.start()
+    fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return statistics.median(times), len(queries), peak / 1024 / 1024
