@@ -96,6 +96,11 @@ def _profile_context(request, centre: Centre) -> dict:
         "editable": editable,
         "can_edit_centre": access.can_edit_taxonomy(request.user),
         "history": _history(centre),
+        # Links to the centre's scorecard and the full history of its record, for those who may read them.
+        "can_see_scorecard": access.visible_scorecard_centres(request.user).filter(pk=centre.pk).exists(),
+        "can_read_history": access.visible_for_history(request.user, "capabilities.centre")
+        .filter(pk=centre.pk)
+        .exists(),
         "today": today,
         "stale_after_days": STALE_AFTER_DAYS,
         "expiry_warning_days": EXPIRY_WARNING_DAYS,

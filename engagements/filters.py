@@ -1,8 +1,10 @@
 """FilterSets shared by the API and the HTML lists, so both filter the same way."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
+from crm.models import Role, User
 from engagements.models import (
     Contact,
     Engagement,
@@ -14,6 +16,11 @@ from engagements.models import (
     OrganisationKind,
     OrganisationStatus,
 )
+
+
+def _either(anything: str, *, yes: str, no: str) -> forms.Select:
+    """A yes/no filter's choices in words ("true"/"false" as the API takes them; blank for either)."""
+    return forms.Select(choices=[("", anything), ("true", yes), ("false", no)])
 
 
 def _words(queryset, fields: list[str], value: str):
@@ -28,8 +35,8 @@ def _words(queryset, fields: list[str], value: str):
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name contains", method="filter_q")
-    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
-    status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, empty_label="Any status")
     country = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
@@ -42,8 +49,11 @@ class OrganisationFilter(django_filters.FilterSet):
 
 class ContactFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or email contains", method="filter_q")
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all())
-    do_not_contact = django_filters.BooleanFilter()
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), empty_label="Any organisation")
+    do_not_contact = django_filters.BooleanFilter(
+        label="Do not contact",
+        widget=_either("Everyone", yes="Only those not to contact", no="Only those we may contact"),
+    )
 
     class Meta:
         model = Contact
@@ -55,7 +65,7 @@ class ContactFilter(django_filters.FilterSet):
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or place contains", method="filter_q")
-    kind = django_filters.ChoiceFilter(choices=EventKind.choices)
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label="Starts on or after")
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label="Starts on or before")
 
@@ -68,12 +78,19 @@ class EventFilter(django_filters.FilterSet):
 
 
 class EngagementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Subject, summary or topics contain", method="filter_q")
-    organisation = django_filters.ModelChoiceFilter(
-        field_name="organisations", queryset=Organisation.objects.filter(merged_into__isnull=True)
+    q = django_filters.CharFilter(
+        label="Words",
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": "In subject, summary or topics"}),
     )
-    event = django_filters.ModelChoiceFilter(queryset=Event.objects.all())
-    kind = django_filters.ChoiceFilter(choices=EngagementKind.choices)
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="organisations",
+        queryset=Organisation.objects.filter(merged_into__isnull=True),
+        label="Organisation",
+        empty_label="Any organisation",
+    )
+    event = django_filters.ModelChoiceFilter(queryset=Event.objects.order_by("-starts_on"), empty_label="Any event")
+    kind = django_filters.ChoiceFilter(choices=EngagementKind.choices, empty_label="Any kind")
     occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label="On or after")
     occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label="On or before")
 
@@ -86,7 +103,19 @@ class EngagementFilter(django_filters.FilterSet):
 
 
 class FollowUpFilter(django_filters.FilterSet):
-    open = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", label="Open")
+    owner = django_filters.ModelChoiceFilter(
+        # Anyone who owns a follow-up (the Programme Office, and anyone who has since changed role).
+        queryset=User.objects.filter(Q(role=Role.PROGRAMME_OFFICE) | Q(follow_ups__isnull=False))
+        .distinct()
+        .order_by("first_name", "last_name"),
+        empty_label="Anyone",
+    )
+    open = django_filters.BooleanFilter(
+        field_name="done_on",
+        lookup_expr="isnull",
+        label="Open or done",
+        widget=_either("Open and done", yes="Open", no="Done"),
+    )
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due on or before")
 
     class Meta:

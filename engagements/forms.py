@@ -72,7 +72,9 @@ class OrganisationForm(_ServiceModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = "None: not part of a group"
         self.fields["owner"].queryset = _staff_queryset()
+        self.fields["owner"].empty_label = "Nobody yet"
 
 
 class MergeForm(forms.Form):
@@ -85,6 +87,7 @@ class MergeForm(forms.Form):
     def __init__(self, *args, survivor: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = Organisation.objects.filter(merged_into__isnull=True).exclude(pk=survivor.pk)
+        self.fields["other"].empty_label = "Choose the duplicate…"
 
 
 class ContactForm(_ServiceModelForm):
@@ -108,6 +111,7 @@ class ContactForm(_ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["organisation"].queryset = Organisation.objects.filter(merged_into__isnull=True)
+        self.fields["organisation"].empty_label = "No organisation"
 
 
 class EventForm(_ServiceModelForm):
@@ -132,7 +136,7 @@ class EngagementForm(forms.Form):
     subject = forms.CharField(max_length=200)
     occurred_on = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
     kind = forms.ChoiceField(choices=EngagementKind.choices, initial=EngagementKind.MEETING)
-    event = forms.ModelChoiceField(queryset=Event.objects.all(), required=False)
+    event = forms.ModelChoiceField(queryset=Event.objects.all(), required=False, empty_label="Not at an event")
     organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.filter(merged_into__isnull=True),
         error_messages={"required": "Name at least one organisation met."},
@@ -229,6 +233,7 @@ class FollowUpForm(_ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _staff_queryset()
         self.fields["owner"].required = False
+        self.fields["owner"].empty_label = "Me"
         self.fields["owner"].help_text = "You, unless you name someone else."
 
 

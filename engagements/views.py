@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -78,7 +79,23 @@ def _export(rows, columns: list[tuple[str, object]], name: str, fmt: str) -> Htt
     return response
 
 
-def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_sort: str, export, name: str):
+@dataclass(frozen=True)
+class Sort:
+    """A column a list sorts by; `kind` words the two directions ("A→Z", "newest first", "most first")."""
+
+    field: str
+    label: str
+    kind: str = "text"  # text | date | number
+
+    def options(self, key: str) -> list[tuple[str, str]]:
+        if self.kind == "date":
+            return [(f"-{key}", f"{self.label}, newest first"), (key, f"{self.label}, oldest first")]
+        if self.kind == "number":
+            return [(f"-{key}", f"{self.label}, most first"), (key, f"{self.label}, fewest first")]
+        return [(key, f"{self.label}, A→Z"), (f"-{key}", f"{self.label}, Z→A")]
+
+
+def _list(request, *, queryset, filterset_class, sorts: dict[str, Sort], default_sort: str, export, name: str):
     """Filter with the app's FilterSet, sort by a known key, then export or paginate. Returns a response or a
     context dict."""
     filterset = filterset_class(request.GET or None, queryset=queryset)
@@ -86,7 +103,7 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_
     sort = request.GET.get("sort", default_sort)
     if sort.lstrip("-") not in sorts:
         sort = default_sort
-    order = sorts[sort.lstrip("-")]
+    order = sorts[sort.lstrip("-")].field
     rows = rows.order_by(f"-{order}" if sort.startswith("-") else order, "pk")
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
@@ -97,9 +114,10 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_
         "page": page,
         "rows": page.object_list,
         "sort": sort,
-        "sorts": [(key, key.replace("_", " ").capitalize()) for key in sorts],
+        "sort_options": [option for key, column in sorts.items() for option in column.options(key)],
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "can_write": access.can_write_engagements(request.user),
+        "list_name": name,
     }
 
 
@@ -123,7 +141,12 @@ def organisation_list(request):
         request,
         queryset=queryset,
         filterset_class=OrganisationFilter,
-        sorts={"name": "name", "last_engaged": "last_engaged", "created": "created_at", "country": "country"},
+        sorts={
+            "name": Sort("name", "Name"),
+            "last_engaged": Sort("last_engaged", "Last engaged", "date"),
+            "created": Sort("created_at", "Added", "date"),
+            "country": Sort("country", "Country"),
+        },
         default_sort="name",
         name="organisations",
         export=[
@@ -148,13 +171,6 @@ def _organisation_for(user, pk) -> Organisation:
     return access.get_visible_or_404(access.visible_organisations(user).select_related("owner", "parent"), pk=pk)
 
 
-def _url_or_blank(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
 @login_required
 def organisation_detail(request, pk):
     # Not visible answers 404 (the queryset is empty for those who may not read).
@@ -163,11 +179,6 @@ def organisation_detail(request, pk):
     engagements = (
         org.engagements.select_related("event").prefetch_related("organisations", "contacts").order_by("-occurred_on")
     )
-    # Reached through the reverse relation: engagements never imports feasibility.
-    requests = [
-        (r, _url_or_blank("feasibility:request-detail", r.pk))
-        for r in org.feasibility_requests.order_by("-received_on")[:50]
-    ]
     nda_expiring = bool(
         org.nda_expires_on and today <= org.nda_expires_on <= today + datetime.timedelta(days=NDA_WARNING_DAYS)
     )
@@ -180,7 +191,8 @@ def organisation_detail(request, pk):
         .open()
         .select_related("owner")
         .distinct(),
-        "requests": requests,
+        # Through crm.permissions: engagements never imports feasibility.
+        "requests": access.visible_requests(request.user).filter(sponsor=org).order_by("-received_on", "-pk")[:50],
         "children": org.children.all(),
         "nda_expiring": nda_expiring,
         "nda_expired": bool(org.nda_expires_on and org.nda_expires_on < today),
@@ -263,7 +275,11 @@ def contact_list(request):
         request,
         queryset=queryset,
         filterset_class=ContactFilter,
-        sorts={"last_name": "last_name", "organisation": "organisation__name", "last_engaged": "last_engaged"},
+        sorts={
+            "last_name": Sort("last_name", "Last name"),
+            "organisation": Sort("organisation__name", "Organisation"),
+            "last_engaged": Sort("last_engaged", "Last engaged", "date"),
+        },
         default_sort="last_name",
         name="contacts",
         export=[
@@ -385,7 +401,11 @@ def event_list(request):
         request,
         queryset=queryset,
         filterset_class=EventFilter,
-        sorts={"starts_on": "starts_on", "name": "name", "meetings": "meetings"},
+        sorts={
+            "starts_on": Sort("starts_on", "Date", "date"),
+            "name": Sort("name", "Name"),
+            "meetings": Sort("meetings", "Meetings held", "number"),
+        },
         default_sort="-starts_on",
         name="events",
         export=[
@@ -512,7 +532,11 @@ def engagement_list(request):
         request,
         queryset=queryset,
         filterset_class=EngagementFilter,
-        sorts={"occurred_on": "occurred_on", "subject": "subject", "kind": "kind"},
+        sorts={
+            "occurred_on": Sort("occurred_on", "Date", "date"),
+            "subject": Sort("subject", "Subject"),
+            "kind": Sort("kind", "Kind"),
+        },
         default_sort="-occurred_on",
         name="engagements",
         export=[
@@ -553,7 +577,11 @@ def engagement_detail(request, pk):
         "follow_up_form": FollowUpForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=7)})
         if can_write
         else None,
+        "requests": access.visible_requests(request.user)
+        .filter(source_engagement=engagement)
+        .order_by("-received_on", "-pk"),
         "can_write": can_write,
+        "can_log_request": access.can_write_requests(request.user),
         "today": timezone.localdate(),
     }
     return render(request, "engagements/engagement_detail.html", context)
