@@ -33,8 +33,15 @@ def _words(queryset, fields: list[str], value: str):
     return queryset
 
 
+def _text_filter(label: str, fields: list[str], **kwargs) -> django_filters.CharFilter:
+    """The `q` of a list: every word typed must be in one of these fields."""
+    return django_filters.CharFilter(
+        label=label, method=lambda queryset, name, value: _words(queryset, fields, value), **kwargs
+    )
+
+
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name contains", method="filter_q")
+    q = _text_filter("Name or country contains", ["name", "country"])
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, empty_label="Any status")
     country = django_filters.CharFilter(lookup_expr="iexact")
@@ -43,12 +50,9 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = ["q", "kind", "status", "country"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["name", "country"], value)
-
 
 class ContactFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or email contains", method="filter_q")
+    q = _text_filter("Name or email contains", ["first_name", "last_name", "email", "job_title"])
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), empty_label="Any organisation")
     do_not_contact = django_filters.BooleanFilter(
         label="Do not contact",
@@ -59,12 +63,9 @@ class ContactFilter(django_filters.FilterSet):
         model = Contact
         fields = ["q", "organisation", "do_not_contact"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["first_name", "last_name", "email", "job_title"], value)
-
 
 class EventFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or place contains", method="filter_q")
+    q = _text_filter("Name or place contains", ["name", "place"])
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label="Starts on or after")
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label="Starts on or before")
@@ -73,14 +74,11 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["q", "kind", "starts_after", "starts_before"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["name", "place"], value)
-
 
 class EngagementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Words",
-        method="filter_q",
+    q = _text_filter(
+        "Words",
+        ["subject", "summary", "topics"],
         widget=forms.TextInput(attrs={"placeholder": "In subject, summary or topics"}),
     )
     organisation = django_filters.ModelChoiceFilter(
@@ -97,9 +95,6 @@ class EngagementFilter(django_filters.FilterSet):
     class Meta:
         model = Engagement
         fields = ["q", "organisation", "event", "kind", "occurred_after", "occurred_before"]
-
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["subject", "summary", "topics"], value)
 
 
 class FollowUpFilter(django_filters.FilterSet):

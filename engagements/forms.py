@@ -12,6 +12,7 @@ from engagements.models import (
     FollowUp,
     Organisation,
 )
+from engagements.services import CONTACT_FIELDS, ORGANISATION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -45,21 +46,7 @@ class OrganisationForm(_ServiceModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "size",
-            "country",
-            "website",
-            "parent",
-            "status",
-            "owner",
-            "nda_signed_on",
-            "nda_expires_on",
-            "therapy_areas",
-            "modality_interests",
-            "notes",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {
             "nda_signed_on": DateInput(),
             "nda_expires_on": DateInput(),
@@ -93,18 +80,7 @@ class MergeForm(forms.Form):
 class ContactForm(_ServiceModelForm):
     class Meta:
         model = Contact
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
-            "organisation",
-            "lawful_basis",
-            "consent_on",
-            "do_not_contact",
-            "notes",
-        ]
+        fields = list(CONTACT_FIELDS)
         widgets = {"consent_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

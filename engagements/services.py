@@ -24,7 +24,8 @@ from engagements.models import Contact, Engagement, Event, FollowUp, Organisatio
 DUPLICATE_RATIO = 0.85
 WRITE_REFUSAL = "Only the Programme Office changes organisations, contacts, events and engagements."
 
-ORGANISATION_FIELDS = {
+# The fields a person edits, in the order forms and the API show them (they list these, not their own copies).
+ORGANISATION_FIELDS = (
     "name",
     "kind",
     "size",
@@ -38,8 +39,8 @@ ORGANISATION_FIELDS = {
     "therapy_areas",
     "modality_interests",
     "notes",
-}
-CONTACT_FIELDS = {
+)
+CONTACT_FIELDS = (
     "first_name",
     "last_name",
     "email",
@@ -50,7 +51,7 @@ CONTACT_FIELDS = {
     "consent_on",
     "do_not_contact",
     "notes",
-}
+)
 CONTACT_PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "notes")
 EVENT_FIELDS = {"name", "kind", "starts_on", "ends_on", "place", "virtual", "website", "notes"}
 ENGAGEMENT_FIELDS = {"occurred_on", "kind", "subject", "summary", "event", "topics", "outcome"}
@@ -77,8 +78,8 @@ def _full_clean(obj, exclude: Iterable[str] = ()) -> None:
     obj.full_clean(exclude=list(exclude), validate_unique=True, validate_constraints=True)
 
 
-def _assign(obj, data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(data) - allowed
+def _assign(obj, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
     if unknown:
         raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     for field, value in data.items():

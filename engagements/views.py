@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,6 +45,18 @@ def _require_read(user) -> None:
 
 def _require_write(user) -> None:
     access.require(access.can_write_engagements(user), services.WRITE_REFUSAL)
+
+
+def _saved(request, form, save: Callable[[], object]):
+    """On a valid POST, call the service through `save`; what it refuses shows next to the fields.
+    The saved record, or None (then the page shows the form again, input kept)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
 
 
 # Lists: filter, sort, paginate, export -------------------------------------------------------------
@@ -206,24 +219,21 @@ def organisation_detail(request, pk):
 def _organisation_form_page(request, org: Organisation | None):
     form = OrganisationForm(request.POST or None, instance=org)
     duplicates = []
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         fields = form.service_fields()
         allow = form.cleaned_data["create_anyway"]
         try:
             if org is None:
-                org = services.organisation_create(actor=request.user, allow_duplicate=allow, **fields)
-            else:
-                org = services.organisation_update(
-                    actor=request.user, organisation=org, allow_duplicate=allow, **fields
-                )
+                return services.organisation_create(actor=request.user, allow_duplicate=allow, **fields)
+            return services.organisation_update(actor=request.user, organisation=org, allow_duplicate=allow, **fields)
         except services.PossibleDuplicate as exc:
-            duplicates = exc.existing
-            form.add_error("name", exc.message_dict["name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {org.name}.")
-            return redirect("engagements:organisation-detail", org.pk)
+            duplicates.extend(exc.existing)  # listed with links above the form
+            raise
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("engagements:organisation-detail", saved.pk)
     return render(request, "engagements/organisation_form.html", {"form": form, "org": org, "duplicates": duplicates})
 
 
@@ -320,17 +330,15 @@ def _contact_form_page(request, contact: Contact | None):
     if contact is None and request.GET.get("organisation", "").isdigit():
         initial["organisation"] = int(request.GET["organisation"])
     form = ContactForm(request.POST or None, instance=contact, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if contact is None:
-                contact = services.contact_create(actor=request.user, **form.service_fields())
-            else:
-                contact = services.contact_update(actor=request.user, contact=contact, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {contact}.")
-            return redirect("engagements:contact-detail", contact.pk)
+
+    def save():
+        if contact is None:
+            return services.contact_create(actor=request.user, **form.service_fields())
+        return services.contact_update(actor=request.user, contact=contact, **form.service_fields())
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Saved {saved}.")
+        return redirect("engagements:contact-detail", saved.pk)
     return render(request, "engagements/contact_form.html", {"form": form, "contact": contact})
 
 
@@ -453,19 +461,17 @@ def event_detail(request, pk):
 
 def _event_form_page(request, event: Event | None):
     form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         fields = form.service_fields()
         staff = fields.pop("staff_attending", None)
-        try:
-            if event is None:
-                event = services.event_create(actor=request.user, staff_attending=staff, **fields)
-            else:
-                event = services.event_update(actor=request.user, event=event, staff_attending=staff, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {event.name}.")
-            return redirect("engagements:event-detail", event.pk)
+        if event is None:
+            return services.event_create(actor=request.user, staff_attending=staff, **fields)
+        return services.event_update(actor=request.user, event=event, staff_attending=staff, **fields)
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("engagements:event-detail", saved.pk)
     return render(request, "engagements/event_form.html", {"form": form, "event": event})
 
 
@@ -613,18 +619,15 @@ def _engagement_form_page(request, engagement: Engagement | None):
             if org_id.isdigit():
                 initial["organisations"] = [int(org_id)]
         form = EngagementForm(initial=initial, with_new_contact=engagement is None)
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        try:
-            if engagement is None:
-                engagement = services.engagement_log(actor=request.user, **kwargs)
-            else:
-                engagement = services.engagement_update(actor=request.user, engagement=engagement, **kwargs)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Logged “{engagement.subject}”.")
-            return redirect("engagements:engagement-detail", engagement.pk)
+
+    def save():
+        if engagement is None:
+            return services.engagement_log(actor=request.user, **form.service_kwargs())
+        return services.engagement_update(actor=request.user, engagement=engagement, **form.service_kwargs())
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Logged “{saved.subject}”.")
+        return redirect("engagements:engagement-detail", saved.pk)
     context = {
         "form": form,
         "engagement": engagement,
