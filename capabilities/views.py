@@ -343,7 +343,7 @@ def taxonomy(request):
             else:
                 messages.success(request, f"“{created}” added.")
                 return redirect("capabilities:taxonomy")
-    areas = CapabilityArea.objects.prefetch_related("capabilities")
+    areas = access.visible_capability_areas(request.user).prefetch_related("capabilities")
     context = {"areas": areas, "area_form": area_form, "capability_form": capability_form}
     return render(request, "capabilities/taxonomy.html", context)
 

@@ -223,5 +223,5 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         allow_empty_file=True,  # the importer says what an empty file means, in its own words
         label="CSV file (UTF-8, at most 5 MB)",
-        help_text="The first row names the columns; see the columns each kind needs below.",
+        help_text="The first row names the columns; “Columns” says what each kind needs.",
     )

@@ -47,6 +47,14 @@ def _require_write(user) -> None:
     access.require(access.can_write_engagements(user), services.WRITE_REFUSAL)
 
 
+def _back(request, default: str, *args):
+    """Where a button's `next` field says to go back to (a path on this site only), else the default page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default, *args)
+
+
 def _saved(request, form, save: Callable[[], object]):
     """On a valid POST, call the service through `save`; what it refuses shows next to the fields.
     The saved record, or None (then the page shows the form again, input kept)."""
@@ -376,7 +384,23 @@ def contact_erase(request, pk):
     _require_write(request.user)
     services.contact_erase(actor=request.user, contact=contact)
     messages.success(request, "The contact's personal data is erased, including from its history.")
-    return redirect("engagements:contact-detail", contact.pk)
+    return _back(request, "engagements:contact-detail", contact.pk)
+
+
+@login_required
+@require_POST
+def contact_keep(request, pk):
+    contact = _contact_for(request.user, pk)
+    _require_write(request.user)
+    try:
+        services.contact_keep(actor=request.user, contact=contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Kept {contact}; they come up for review again in {settings.CONTACT_REVIEW_AFTER_DAYS} days."
+        )
+    return redirect("engagements:contact-review")
 
 
 @login_required
@@ -391,6 +415,7 @@ def contact_review(request):
         .select_related("organisation")
         .annotate(last_engaged=Max("engagements__occurred_on"))
         .filter(Q(last_engaged__lt=cutoff) | Q(last_engaged__isnull=True, created_at__lt=cutoff_time))
+        .exclude(reviewed_on__gte=cutoff)
         .order_by("last_engaged", "last_name")
     )
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -724,10 +749,7 @@ def followup_complete(request, pk):
     _require_write(request.user)
     services.follow_up_complete(actor=request.user, follow_up=follow_up)
     messages.success(request, f"Done: {follow_up.text}")
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("engagements:followup-list")
+    return _back(request, "engagements:followup-list")
 
 
 # Import ----------------------------------------------------------------------------------------------

@@ -419,3 +419,39 @@ def test_it_completes_someone_elses_follow_up_and_returns_to_the_filtered_list(c
     assert response.status_code == 302 and response["Location"] == back
     follow_up.refresh_from_db()
     assert follow_up.done_on == TODAY
+
+
+def test_it_keeps_a_reviewed_contact_off_the_list_until_the_next_review(client_for, alice, settings):
+    settings.CONTACT_REVIEW_AFTER_DAYS = 365
+    quiet = ContactFactory(first_name="Quiet", last_name="Person")
+    EngagementFactory(occurred_on=TODAY - datetime.timedelta(days=400)).contacts.add(quiet)
+    client = client_for(alice)
+    review = reverse("engagements:contact-review")
+    listed = f'href="{reverse("engagements:contact-detail", args=[quiet.pk])}"'
+    assert listed in client.get(review).content.decode()
+    response = client.post(reverse("engagements:contact-keep", args=[quiet.pk]))
+    assert response.status_code == 302 and response["Location"] == review
+    assert listed not in client.get(review).content.decode()
+    # A year on, they come up again.
+    Contact.objects.filter(pk=quiet.pk).update(reviewed_on=TODAY - datetime.timedelta(days=366))
+    assert listed in client.get(review).content.decode()
+
+
+def test_it_refuses_keeping_to_viewers_and_hides_contacts_from_centre_staff(client_for, victor, bob):
+    contact = ContactFactory()
+    url = reverse("engagements:contact-keep", args=[contact.pk])
+    assert client_for(victor).post(url).status_code == 403
+    assert client_for(bob).post(url).status_code == 404
+    contact.refresh_from_db()
+    assert contact.reviewed_on is None
+
+
+def test_it_returns_to_the_review_list_after_erasing_from_it(client_for, alice):
+    contact = ContactFactory()
+    review = reverse("engagements:contact-review")
+    response = client_for(alice).post(reverse("engagements:contact-erase", args=[contact.pk]), {"next": review})
+    assert response["Location"] == review
+    response = client_for(alice).post(
+        reverse("engagements:contact-erase", args=[contact.pk]), {"next": "//evil.example/"}
+    )
+    assert response["Location"] == reverse("engagements:contact-detail", args=[contact.pk])
