@@ -210,7 +210,6 @@ class FollowUpForm(_ServiceModelForm):
         self.fields["owner"].queryset = _staff_queryset()
         self.fields["owner"].required = False
         self.fields["owner"].empty_label = "Me"
-        self.fields["owner"].help_text = "You, unless you name someone else."
 
 
 class ImportForm(forms.Form):

@@ -208,7 +208,8 @@ def organisation_detail(request, pk):
         "contacts": org.contacts.filter(erased=False),
         "engagements": engagements[:100],
         "engagement_count": org.engagements.count(),
-        "follow_ups": FollowUp.objects.filter(Q(organisation=org) | Q(engagement__organisations=org))
+        "follow_ups": access.visible_follow_ups(request.user)
+        .filter(Q(organisation=org) | Q(engagement__organisations=org))
         .open()
         .select_related("owner")
         .distinct(),
