@@ -455,3 +455,29 @@ def test_it_returns_to_the_review_list_after_erasing_from_it(client_for, alice):
         reverse("engagements:contact-erase", args=[contact.pk]), {"next": "//evil.example/"}
     )
     assert response["Location"] == reverse("engagements:contact-detail", args=[contact.pk])
+
+
+@pytest.mark.parametrize("page", ["organisation", "engagement"])
+def test_it_renders_a_detail_page_in_constant_queries(client_for, alice, page, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = OrganisationFactory()
+    engagement = EngagementFactory(organisations=[org])
+    url = reverse(f"engagements:{page}-detail", args=[org.pk if page == "organisation" else engagement.pk])
+    client = client_for(alice)
+
+    def make(n):
+        for _ in range(n):
+            contact = ContactFactory(organisation=org)
+            other = EngagementFactory(organisations=[org], event=EventFactory())
+            other.contacts.add(contact)
+            FollowUpFactory(engagement=engagement, organisation=org, owner=alice)
+            FeasibilityRequestFactory(sponsor=org, source_engagement=engagement)
+
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    make(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
