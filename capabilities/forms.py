@@ -67,6 +67,7 @@ class CapabilityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["area"].empty_label = "Choose an area"
         if self.instance.pk:
             self.fields["code"].disabled = True
 
@@ -83,3 +84,4 @@ class ModalityRuleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["capability"].label_from_instance = lambda c: f"{c.code} — {c.name}"
+        self.fields["capability"].empty_label = "Choose a capability"

@@ -28,6 +28,7 @@ from capabilities.models import (
 )
 from crm import permissions as access
 
+TAXONOMY_REFUSAL = "Only the Programme Office edits the taxonomy."
 CENTRE_FIELDS = ("name", "code", "institution", "nation", "city", "email", "active")
 AREA_FIELDS = ("name", "description", "order")
 CAPABILITY_FIELDS = (
@@ -60,26 +61,35 @@ def _apply(obj, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
         setattr(obj, field, value)
 
 
+def _office_edit(obj, *, actor, changes: dict[str, Any], allowed: tuple[str, ...], refusal: str):
+    """The shape of every Programme Office edit of the directory: check, set the allowed fields, validate, save."""
+    access.require(access.can_edit_taxonomy(actor), refusal)
+    _apply(obj, changes, allowed)
+    _save(obj, actor)
+    return obj
+
+
 # Centres ----------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def centre_create(*, actor, **fields) -> Centre:
     """Add a centre to the network (Programme Office)."""
-    access.require(access.can_edit_taxonomy(actor), "Only the Programme Office adds centres.")
-    centre = Centre()
-    _apply(centre, fields, CENTRE_FIELDS)
-    _save(centre, actor)
-    return centre
+    return _office_edit(
+        Centre(), actor=actor, changes=fields, allowed=CENTRE_FIELDS, refusal="Only the Programme Office adds centres."
+    )
 
 
 @transaction.atomic
 def centre_update(*, actor, centre: Centre, **changes) -> Centre:
     """Change a centre's name, contact details or whether it is active (Programme Office)."""
-    access.require(access.can_edit_taxonomy(actor), "Only the Programme Office changes centres.")
-    _apply(centre, changes, CENTRE_FIELDS)
-    _save(centre, actor)
-    return centre
+    return _office_edit(
+        centre,
+        actor=actor,
+        changes=changes,
+        allowed=CENTRE_FIELDS,
+        refusal="Only the Programme Office changes centres.",
+    )
 
 
 # Centre capability levels -----------------------------------------------------------------------------
@@ -188,42 +198,29 @@ def centre_confirm_all(*, actor, centre: Centre, today: datetime.date | None = N
 
 @transaction.atomic
 def capability_area_create(*, actor, **fields) -> CapabilityArea:
-    access.require(access.can_edit_taxonomy(actor), "Only the Programme Office edits the taxonomy.")
-    area = CapabilityArea()
-    _apply(area, fields, AREA_FIELDS)
-    _save(area, actor)
-    return area
+    return _office_edit(CapabilityArea(), actor=actor, changes=fields, allowed=AREA_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 
 @transaction.atomic
 def capability_area_update(*, actor, area: CapabilityArea, **changes) -> CapabilityArea:
-    access.require(access.can_edit_taxonomy(actor), "Only the Programme Office edits the taxonomy.")
-    _apply(area, changes, AREA_FIELDS)
-    _save(area, actor)
-    return area
+    return _office_edit(area, actor=actor, changes=changes, allowed=AREA_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 
 @transaction.atomic
 def capability_create(*, actor, **fields) -> Capability:
     """Add a capability to the taxonomy; its code is fixed from now on."""
-    access.require(access.can_edit_taxonomy(actor), "Only the Programme Office edits the taxonomy.")
-    capability = Capability()
-    _apply(capability, fields, CAPABILITY_FIELDS)
-    _save(capability, actor)
-    return capability
+    return _office_edit(Capability(), actor=actor, changes=fields, allowed=CAPABILITY_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 
 @transaction.atomic
 def capability_update(*, actor, capability: Capability, **changes) -> Capability:
     """Rename, describe or move a capability. Its code never changes: requests and matching name it."""
-    access.require(access.can_edit_taxonomy(actor), "Only the Programme Office edits the taxonomy.")
+    access.require(access.can_edit_taxonomy(actor), TAXONOMY_REFUSAL)
     if "code" in changes and changes["code"] != capability.code:
         raise ValidationError(
             {"code": "A capability's code is fixed once created (requests and matching name it); add a new one."}
         )
-    _apply(capability, changes, CAPABILITY_FIELDS)
-    _save(capability, actor)
-    return capability
+    return _office_edit(capability, actor=actor, changes=changes, allowed=CAPABILITY_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -96,6 +97,11 @@ def _profile_context(request, centre: Centre) -> dict:
         "editable": editable,
         "can_edit_centre": access.can_edit_taxonomy(request.user),
         "history": _history(centre),
+        # Links to the centre's scorecard and the full history of its record, for those who may read them.
+        "can_see_scorecard": access.visible_scorecard_centres(request.user).filter(pk=centre.pk).exists(),
+        "can_read_history": access.visible_for_history(request.user, "capabilities.centre")
+        .filter(pk=centre.pk)
+        .exists(),
         "today": today,
         "stale_after_days": STALE_AFTER_DAYS,
         "expiry_warning_days": EXPIRY_WARNING_DAYS,
@@ -319,7 +325,7 @@ def _matrix_export(grid: selectors.Matrix, kind: str) -> HttpResponse:
 @login_required
 def taxonomy(request):
     """The Programme Office adds areas and capabilities; editing one happens on its own small page."""
-    access.require(access.can_edit_taxonomy(request.user), "Only the Programme Office edits the taxonomy.")
+    access.require(access.can_edit_taxonomy(request.user), services.TAXONOMY_REFUSAL)
     area_form = AreaForm(prefix="area")
     capability_form = CapabilityForm(prefix="capability")
     if request.method == "POST":
@@ -337,41 +343,40 @@ def taxonomy(request):
             else:
                 messages.success(request, f"“{created}” added.")
                 return redirect("capabilities:taxonomy")
-    areas = CapabilityArea.objects.prefetch_related("capabilities")
+    areas = access.visible_capability_areas(request.user).prefetch_related("capabilities")
     context = {"areas": areas, "area_form": area_form, "capability_form": capability_form}
     return render(request, "capabilities/taxonomy.html", context)
 
 
-@login_required
-def capability_edit(request, pk: int):
-    access.require(access.can_edit_taxonomy(request.user), "Only the Programme Office edits the taxonomy.")
-    capability = access.get_visible_or_404(access.visible_capabilities(request.user), pk=pk)
-    form = CapabilityForm(request.POST or None, instance=Capability.objects.get(pk=pk))
+def _taxonomy_edit_page(request, thing: Capability | CapabilityArea, form_class, update):
+    """One area or capability on a small page of its own; back to the taxonomy once saved."""
+    # The form edits a copy: the service applies the changes to `thing` and says what is wrong.
+    form = form_class(request.POST or None, instance=type(thing).objects.get(pk=thing.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.capability_update(actor=request.user, capability=capability, **form.cleaned_data)
+            update(**form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"“{capability.name}” saved.")
+            messages.success(request, f"“{thing.name}” saved.")
             return redirect("capabilities:taxonomy")
-    return render(request, "capabilities/taxonomy_edit.html", {"form": form, "thing": capability})
+    return render(request, "capabilities/taxonomy_edit.html", {"form": form, "thing": thing})
+
+
+@login_required
+def capability_edit(request, pk: int):
+    access.require(access.can_edit_taxonomy(request.user), services.TAXONOMY_REFUSAL)
+    capability = access.get_visible_or_404(access.visible_capabilities(request.user), pk=pk)
+    update = partial(services.capability_update, actor=request.user, capability=capability)
+    return _taxonomy_edit_page(request, capability, CapabilityForm, update)
 
 
 @login_required
 def area_edit(request, pk: int):
-    access.require(access.can_edit_taxonomy(request.user), "Only the Programme Office edits the taxonomy.")
+    access.require(access.can_edit_taxonomy(request.user), services.TAXONOMY_REFUSAL)
     area = access.get_visible_or_404(access.visible_capability_areas(request.user), pk=pk)
-    form = AreaForm(request.POST or None, instance=CapabilityArea.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.capability_area_update(actor=request.user, area=area, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{area.name}” saved.")
-            return redirect("capabilities:taxonomy")
-    return render(request, "capabilities/taxonomy_edit.html", {"form": form, "thing": area})
+    update = partial(services.capability_area_update, actor=request.user, area=area)
+    return _taxonomy_edit_page(request, area, AreaForm, update)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""One search box across what the user may see: organisations, contacts, engagements, events, requests.
+"""One search box across what the user may see: organisations, contacts, engagements, events, requests, centres.
 
 On PostgreSQL, organisations, contacts, events and engagements use full-text search (English stemming,
 prefix matching, ranked), served by the GIN indexes of engagements/migrations/0003_search_indexes.py:
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from crm import permissions as access
 
@@ -24,6 +24,7 @@ CONTACT_FIELDS = ["first_name", "last_name", "email", "job_title"]
 EVENT_FIELDS = ["name", "place"]
 ENGAGEMENT_FIELDS = ["subject", "summary", "topics"]
 REQUEST_FIELDS = ["reference", "title", "asset"]
+CENTRE_FIELDS = ["name", "code", "institution", "city"]
 
 
 @dataclass
@@ -35,10 +36,7 @@ class Result:
 
 
 def _url(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=[pk])
 
 
 def _words_query(words: list[str], fields: list[str]) -> Q:
@@ -133,4 +131,10 @@ def search(user, text: str) -> list[Result]:
                 _url("feasibility:request-detail", r.pk),
             )
         )
+    # Every signed-in person reads the directory: centre staff find other centres here too.
+    centres = access.visible_centres(user).filter(_words_query(words, CENTRE_FIELDS)).order_by("name")
+    for centre in centres[:RESULTS_PER_KIND]:
+        place = ", ".join(part for part in (centre.institution, centre.city) if part)
+        title = centre.name if centre.active else f"{centre.name} (inactive)"
+        results.append(Result("Centre", title, place, _url("capabilities:centre-detail", centre.pk)))
     return results

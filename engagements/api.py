@@ -42,47 +42,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "size",
-            "country",
-            "website",
-            "parent",
-            "status",
-            "owner",
-            "nda_signed_on",
-            "nda_expires_on",
-            "therapy_areas",
-            "modality_interests",
-            "notes",
-            "merged_into",
-            "created_at",
-            "create_anyway",
-        ]
+        fields = ["id", *services.ORGANISATION_FIELDS, "merged_into", "created_at", "create_anyway"]
         read_only_fields = ["merged_into", "created_at"]
 
 
 class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
-            "organisation",
-            "lawful_basis",
-            "consent_on",
-            "do_not_contact",
-            "notes",
-            "erased",
-            "erased_at",
-            "created_at",
-        ]
+        fields = ["id", *services.CONTACT_FIELDS, "erased", "erased_at", "created_at"]
         read_only_fields = ["erased", "erased_at", "created_at"]
         extra_kwargs = {"email": {"required": True, "allow_blank": False}}
         validators = []  # uniqueness (case-insensitive) is the service's to say, in words

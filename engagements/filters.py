@@ -1,8 +1,10 @@
 """FilterSets shared by the API and the HTML lists, so both filter the same way."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
+from crm.models import Role, User
 from engagements.models import (
     Contact,
     Engagement,
@@ -16,6 +18,11 @@ from engagements.models import (
 )
 
 
+def _either(anything: str, *, yes: str, no: str) -> forms.Select:
+    """A yes/no filter's choices in words ("true"/"false" as the API takes them; blank for either)."""
+    return forms.Select(choices=[("", anything), ("true", yes), ("false", no)])
+
+
 def _words(queryset, fields: list[str], value: str):
     """Every word of `value` must match one of the fields."""
     for word in value.split()[:8]:
@@ -26,36 +33,40 @@ def _words(queryset, fields: list[str], value: str):
     return queryset
 
 
+def _text_filter(label: str, fields: list[str], **kwargs) -> django_filters.CharFilter:
+    """The `q` of a list: every word typed must be in one of these fields."""
+    return django_filters.CharFilter(
+        label=label, method=lambda queryset, name, value: _words(queryset, fields, value), **kwargs
+    )
+
+
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name contains", method="filter_q")
-    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
-    status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices)
+    q = _text_filter("Name or country contains", ["name", "country"])
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, empty_label="Any status")
     country = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
         model = Organisation
         fields = ["q", "kind", "status", "country"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["name", "country"], value)
-
 
 class ContactFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or email contains", method="filter_q")
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all())
-    do_not_contact = django_filters.BooleanFilter()
+    q = _text_filter("Name or email contains", ["first_name", "last_name", "email", "job_title"])
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), empty_label="Any organisation")
+    do_not_contact = django_filters.BooleanFilter(
+        label="Do not contact",
+        widget=_either("Everyone", yes="Only those not to contact", no="Only those we may contact"),
+    )
 
     class Meta:
         model = Contact
         fields = ["q", "organisation", "do_not_contact"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["first_name", "last_name", "email", "job_title"], value)
-
 
 class EventFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or place contains", method="filter_q")
-    kind = django_filters.ChoiceFilter(choices=EventKind.choices)
+    q = _text_filter("Name or place contains", ["name", "place"])
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label="Starts on or after")
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label="Starts on or before")
 
@@ -63,17 +74,21 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["q", "kind", "starts_after", "starts_before"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["name", "place"], value)
-
 
 class EngagementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Subject, summary or topics contain", method="filter_q")
-    organisation = django_filters.ModelChoiceFilter(
-        field_name="organisations", queryset=Organisation.objects.filter(merged_into__isnull=True)
+    q = _text_filter(
+        "Words",
+        ["subject", "summary", "topics"],
+        widget=forms.TextInput(attrs={"placeholder": "In subject, summary or topics"}),
     )
-    event = django_filters.ModelChoiceFilter(queryset=Event.objects.all())
-    kind = django_filters.ChoiceFilter(choices=EngagementKind.choices)
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="organisations",
+        queryset=Organisation.objects.filter(merged_into__isnull=True),
+        label="Organisation",
+        empty_label="Any organisation",
+    )
+    event = django_filters.ModelChoiceFilter(queryset=Event.objects.order_by("-starts_on"), empty_label="Any event")
+    kind = django_filters.ChoiceFilter(choices=EngagementKind.choices, empty_label="Any kind")
     occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label="On or after")
     occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label="On or before")
 
@@ -81,12 +96,21 @@ class EngagementFilter(django_filters.FilterSet):
         model = Engagement
         fields = ["q", "organisation", "event", "kind", "occurred_after", "occurred_before"]
 
-    def filter_q(self, queryset, name, value):
-        return _words(queryset, ["subject", "summary", "topics"], value)
-
 
 class FollowUpFilter(django_filters.FilterSet):
-    open = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", label="Open")
+    owner = django_filters.ModelChoiceFilter(
+        # Anyone who owns a follow-up (the Programme Office, and anyone who has since changed role).
+        queryset=User.objects.filter(Q(role=Role.PROGRAMME_OFFICE) | Q(follow_ups__isnull=False))
+        .distinct()
+        .order_by("first_name", "last_name"),
+        empty_label="Anyone",
+    )
+    open = django_filters.BooleanFilter(
+        field_name="done_on",
+        lookup_expr="isnull",
+        label="Open or done",
+        widget=_either("Open and done", yes="Open", no="Done"),
+    )
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due on or before")
 
     class Meta:

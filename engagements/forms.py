@@ -12,6 +12,7 @@ from engagements.models import (
     FollowUp,
     Organisation,
 )
+from engagements.services import CONTACT_FIELDS, ORGANISATION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -45,21 +46,7 @@ class OrganisationForm(_ServiceModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "size",
-            "country",
-            "website",
-            "parent",
-            "status",
-            "owner",
-            "nda_signed_on",
-            "nda_expires_on",
-            "therapy_areas",
-            "modality_interests",
-            "notes",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {
             "nda_signed_on": DateInput(),
             "nda_expires_on": DateInput(),
@@ -72,7 +59,9 @@ class OrganisationForm(_ServiceModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = "None: not part of a group"
         self.fields["owner"].queryset = _staff_queryset()
+        self.fields["owner"].empty_label = "Nobody yet"
 
 
 class MergeForm(forms.Form):
@@ -85,29 +74,20 @@ class MergeForm(forms.Form):
     def __init__(self, *args, survivor: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = Organisation.objects.filter(merged_into__isnull=True).exclude(pk=survivor.pk)
+        self.fields["other"].empty_label = "Choose the duplicate…"
 
 
 class ContactForm(_ServiceModelForm):
     class Meta:
         model = Contact
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
-            "organisation",
-            "lawful_basis",
-            "consent_on",
-            "do_not_contact",
-            "notes",
-        ]
+        fields = list(CONTACT_FIELDS)
         widgets = {"consent_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["organisation"].queryset = Organisation.objects.filter(merged_into__isnull=True)
+        self.fields["organisation"].empty_label = "No organisation"
 
 
 class EventForm(_ServiceModelForm):
@@ -132,7 +112,7 @@ class EngagementForm(forms.Form):
     subject = forms.CharField(max_length=200)
     occurred_on = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
     kind = forms.ChoiceField(choices=EngagementKind.choices, initial=EngagementKind.MEETING)
-    event = forms.ModelChoiceField(queryset=Event.objects.all(), required=False)
+    event = forms.ModelChoiceField(queryset=Event.objects.all(), required=False, empty_label="Not at an event")
     organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.filter(merged_into__isnull=True),
         error_messages={"required": "Name at least one organisation met."},
@@ -229,7 +209,7 @@ class FollowUpForm(_ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _staff_queryset()
         self.fields["owner"].required = False
-        self.fields["owner"].help_text = "You, unless you name someone else."
+        self.fields["owner"].empty_label = "Me"
 
 
 class ImportForm(forms.Form):
@@ -242,5 +222,5 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         allow_empty_file=True,  # the importer says what an empty file means, in its own words
         label="CSV file (UTF-8, at most 5 MB)",
-        help_text="The first row names the columns; see the columns each kind needs below.",
+        help_text="The first row names the columns; “Columns” says what each kind needs.",
     )

@@ -156,6 +156,8 @@ class Contact(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The day the Programme Office last reviewed this person's data and chose to keep it (GDPR storage limitation).
+    reviewed_on = models.DateField("kept after review on", null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

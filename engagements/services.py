@@ -24,7 +24,8 @@ from engagements.models import Contact, Engagement, Event, FollowUp, Organisatio
 DUPLICATE_RATIO = 0.85
 WRITE_REFUSAL = "Only the Programme Office changes organisations, contacts, events and engagements."
 
-ORGANISATION_FIELDS = {
+# The fields a person edits, in the order forms and the API show them (they list these, not their own copies).
+ORGANISATION_FIELDS = (
     "name",
     "kind",
     "size",
@@ -38,8 +39,8 @@ ORGANISATION_FIELDS = {
     "therapy_areas",
     "modality_interests",
     "notes",
-}
-CONTACT_FIELDS = {
+)
+CONTACT_FIELDS = (
     "first_name",
     "last_name",
     "email",
@@ -50,7 +51,7 @@ CONTACT_FIELDS = {
     "consent_on",
     "do_not_contact",
     "notes",
-}
+)
 CONTACT_PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "notes")
 EVENT_FIELDS = {"name", "kind", "starts_on", "ends_on", "place", "virtual", "website", "notes"}
 ENGAGEMENT_FIELDS = {"occurred_on", "kind", "subject", "summary", "event", "topics", "outcome"}
@@ -77,8 +78,19 @@ def _full_clean(obj, exclude: Iterable[str] = ()) -> None:
     obj.full_clean(exclude=list(exclude), validate_unique=True, validate_constraints=True)
 
 
-def _assign(obj, data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(data) - allowed
+def _save(obj, actor, **kwargs) -> None:
+    """Save a row naming the actor in its history, also outside a web request (API tokens, commands, tasks)."""
+    obj._history_user = actor
+    obj.save(**kwargs)
+
+
+def _delete(obj, actor) -> None:
+    obj._history_user = actor
+    obj.delete()
+
+
+def _assign(obj, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
     if unknown:
         raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     for field, value in data.items():
@@ -131,7 +143,7 @@ def organisation_create(*, actor, name: str, kind: str, allow_duplicate: bool = 
         if existing:
             raise PossibleDuplicate(existing)
     with transaction.atomic():
-        org.save()
+        _save(org, actor)
     return org
 
 
@@ -146,7 +158,7 @@ def organisation_update(*, actor, organisation: Organisation, allow_duplicate: b
         if existing:
             raise PossibleDuplicate(existing)
     with transaction.atomic():
-        organisation.save()
+        _save(organisation, actor)
     return organisation
 
 
@@ -158,7 +170,7 @@ def organisation_delete(*, actor, organisation: Organisation) -> None:
     if organisation.engagements.exists():
         raise ValidationError("This organisation has engagements logged; merge it or mark it dormant instead.")
     with transaction.atomic():
-        organisation.delete()
+        _delete(organisation, actor)
 
 
 @transaction.atomic
@@ -174,20 +186,20 @@ def organisation_merge(*, actor, survivor: Organisation, other: Organisation) ->
         raise ValidationError(f"“{survivor.name}” was merged into another organisation; merge into that one.")
     for contact in other.contacts.all():
         contact.organisation = survivor
-        contact.save(update_fields=["organisation"])
+        _save(contact, actor, update_fields=["organisation"])
     for engagement in other.engagements.all():
         engagement.organisations.remove(other)
         engagement.organisations.add(survivor)
     for follow_up in other.follow_ups.all():
         follow_up.organisation = survivor
-        follow_up.save(update_fields=["organisation"])
+        _save(follow_up, actor, update_fields=["organisation"])
     # Reached through the reverse relation: engagements never imports feasibility.
     for request in other.feasibility_requests.all():
         request.sponsor = survivor
-        request.save(update_fields=["sponsor"])
+        _save(request, actor, update_fields=["sponsor"])
     for child in other.children.exclude(pk=survivor.pk):
         child.parent = survivor
-        child.save(update_fields=["parent"])
+        _save(child, actor, update_fields=["parent"])
     if survivor.parent_id == other.pk:
         survivor.parent = other.parent if other.parent_id != survivor.pk else None
     # Keep what the survivor lacks.
@@ -204,12 +216,12 @@ def organisation_merge(*, actor, survivor: Organisation, other: Organisation) ->
             setattr(survivor, field, getattr(other, field))
     if not survivor.owner_id and other.owner_id:
         survivor.owner_id = other.owner_id
-    survivor.save()
+    _save(survivor, actor)
     other.merged_into = survivor
     other.status = "dormant"
     if other.parent_id == survivor.pk:
         other.parent = None
-    other.save()
+    _save(other, actor)
     return survivor
 
 
@@ -245,7 +257,7 @@ def contact_create(*, actor, first_name: str, last_name: str, email: str = "", *
     _assign(contact, {"first_name": first_name, "last_name": last_name, "email": email, **fields}, CONTACT_FIELDS)
     _check_contact(contact)
     with transaction.atomic():
-        contact.save()
+        _save(contact, actor)
     return contact
 
 
@@ -256,14 +268,14 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     _assign(contact, fields, CONTACT_FIELDS)
     _check_contact(contact)
     with transaction.atomic():
-        contact.save()
+        _save(contact, actor)
     return contact
 
 
 def contact_delete(*, actor, contact: Contact) -> None:
     _require_writer(actor)
     with transaction.atomic():
-        contact.delete()
+        _delete(contact, actor)
 
 
 @transaction.atomic
@@ -283,9 +295,20 @@ def contact_erase(*, actor, contact: Contact) -> Contact:
     contact.erased = True
     contact.erased_at = timezone.now()
     contact.erased_by = actor
-    contact.save()
+    _save(contact, actor)
     # History rows are copies of the person: scrub them too (they are the record's history, not model rows).
     contact.history.all().update(**blank, consent_on=None)
+    return contact
+
+
+@transaction.atomic
+def contact_keep(*, actor, contact: Contact, today: datetime.date | None = None) -> Contact:
+    """After a review, keep a person not engaged for long: they leave the review list for another period."""
+    _require_writer(actor)
+    if contact.erased:
+        raise ValidationError("This contact was erased; there is nothing to keep.")
+    contact.reviewed_on = today or timezone.localdate()
+    _save(contact, actor, update_fields=["reviewed_on"])
     return contact
 
 
@@ -358,7 +381,7 @@ def event_create(*, actor, name: str, starts_on: datetime.date, staff_attending=
     _assign(event, {"name": name, "starts_on": starts_on, **fields}, EVENT_FIELDS)
     _check_event(event)
     with transaction.atomic():
-        event.save()
+        _save(event, actor)
         if staff_attending is not None:
             event.staff_attending.set(staff_attending)
     return event
@@ -369,7 +392,7 @@ def event_update(*, actor, event: Event, staff_attending=None, **fields) -> Even
     _assign(event, fields, EVENT_FIELDS)
     _check_event(event)
     with transaction.atomic():
-        event.save()
+        _save(event, actor)
         if staff_attending is not None:
             event.staff_attending.set(staff_attending)
     return event
@@ -378,7 +401,7 @@ def event_update(*, actor, event: Event, staff_attending=None, **fields) -> Even
 def event_delete(*, actor, event: Event) -> None:
     _require_writer(actor)
     with transaction.atomic():
-        event.delete()
+        _delete(event, actor)
 
 
 # Engagements -----------------------------------------------------------------------------------------
@@ -427,7 +450,7 @@ def engagement_log(
             contacts.append(contact_create(actor=actor, **new_contact))
         except ValidationError as exc:
             raise ValidationError({f"new_contact_{field}": msgs for field, msgs in exc.message_dict.items()}) from exc
-    engagement.save()
+    _save(engagement, actor)
     engagement.organisations.set(organisations)
     engagement.contacts.set(contacts)
     engagement.staff.set(staff if staff else [actor])
@@ -449,7 +472,7 @@ def engagement_update(
     _require_writer(actor)
     _assign(engagement, fields, ENGAGEMENT_FIELDS)
     _check_engagement(engagement, list(organisations) if organisations is not None else None)
-    engagement.save()
+    _save(engagement, actor)
     if organisations is not None:
         engagement.organisations.set(organisations)
     if contacts is not None:
@@ -462,7 +485,7 @@ def engagement_update(
 def engagement_delete(*, actor, engagement: Engagement) -> None:
     _require_writer(actor)
     with transaction.atomic():
-        engagement.delete()
+        _delete(engagement, actor)
 
 
 # Follow-ups ------------------------------------------------------------------------------------------
@@ -490,7 +513,7 @@ def follow_up_create(
     _assign(follow_up, {"text": text, "due_on": due_on, **fields}, FOLLOW_UP_FIELDS)
     _check_follow_up(follow_up)
     with transaction.atomic():
-        follow_up.save()
+        _save(follow_up, actor)
     return follow_up
 
 
@@ -499,7 +522,7 @@ def follow_up_update(*, actor, follow_up: FollowUp, **fields) -> FollowUp:
     _assign(follow_up, fields, FOLLOW_UP_FIELDS)
     _check_follow_up(follow_up)
     with transaction.atomic():
-        follow_up.save()
+        _save(follow_up, actor)
     return follow_up
 
 
@@ -509,14 +532,14 @@ def follow_up_complete(*, actor, follow_up: FollowUp, done_on: datetime.date | N
         return follow_up
     follow_up.done_on = done_on or timezone.localdate()
     with transaction.atomic():
-        follow_up.save(update_fields=["done_on"])
+        _save(follow_up, actor, update_fields=["done_on"])
     return follow_up
 
 
 def follow_up_delete(*, actor, follow_up: FollowUp) -> None:
     _require_writer(actor)
     with transaction.atomic():
-        follow_up.delete()
+        _delete(follow_up, actor)
 
 
 # Import ----------------------------------------------------------------------------------------------

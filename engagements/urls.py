@@ -16,6 +16,7 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/export/", views.contact_export, name="contact-export"),
     path("contacts/<int:pk>/erase/", views.contact_erase, name="contact-erase"),
+    path("contacts/<int:pk>/keep/", views.contact_keep, name="contact-keep"),
     path("events/", views.event_list, name="event-list"),
     path("events/new/", views.event_create, name="event-create"),
     path("events/upcoming.ics", views.events_ics, name="events-ics"),

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -43,6 +45,26 @@ def _require_read(user) -> None:
 
 def _require_write(user) -> None:
     access.require(access.can_write_engagements(user), services.WRITE_REFUSAL)
+
+
+def _back(request, default: str, *args):
+    """Where a button's `next` field says to go back to (a path on this site only), else the default page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default, *args)
+
+
+def _saved(request, form, save: Callable[[], object]):
+    """On a valid POST, call the service through `save`; what it refuses shows next to the fields.
+    The saved record, or None (then the page shows the form again, input kept)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
 
 
 # Lists: filter, sort, paginate, export -------------------------------------------------------------
@@ -78,7 +100,23 @@ def _export(rows, columns: list[tuple[str, object]], name: str, fmt: str) -> Htt
     return response
 
 
-def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_sort: str, export, name: str):
+@dataclass(frozen=True)
+class Sort:
+    """A column a list sorts by; `kind` words the two directions ("A→Z", "newest first", "most first")."""
+
+    field: str
+    label: str
+    kind: str = "text"  # text | date | number
+
+    def options(self, key: str) -> list[tuple[str, str]]:
+        if self.kind == "date":
+            return [(f"-{key}", f"{self.label}, newest first"), (key, f"{self.label}, oldest first")]
+        if self.kind == "number":
+            return [(f"-{key}", f"{self.label}, most first"), (key, f"{self.label}, fewest first")]
+        return [(key, f"{self.label}, A→Z"), (f"-{key}", f"{self.label}, Z→A")]
+
+
+def _list(request, *, queryset, filterset_class, sorts: dict[str, Sort], default_sort: str, export, name: str):
     """Filter with the app's FilterSet, sort by a known key, then export or paginate. Returns a response or a
     context dict."""
     filterset = filterset_class(request.GET or None, queryset=queryset)
@@ -86,7 +124,7 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_
     sort = request.GET.get("sort", default_sort)
     if sort.lstrip("-") not in sorts:
         sort = default_sort
-    order = sorts[sort.lstrip("-")]
+    order = sorts[sort.lstrip("-")].field
     rows = rows.order_by(f"-{order}" if sort.startswith("-") else order, "pk")
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
@@ -97,9 +135,10 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, str], default_
         "page": page,
         "rows": page.object_list,
         "sort": sort,
-        "sorts": [(key, key.replace("_", " ").capitalize()) for key in sorts],
+        "sort_options": [option for key, column in sorts.items() for option in column.options(key)],
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "can_write": access.can_write_engagements(request.user),
+        "list_name": name,
     }
 
 
@@ -123,7 +162,12 @@ def organisation_list(request):
         request,
         queryset=queryset,
         filterset_class=OrganisationFilter,
-        sorts={"name": "name", "last_engaged": "last_engaged", "created": "created_at", "country": "country"},
+        sorts={
+            "name": Sort("name", "Name"),
+            "last_engaged": Sort("last_engaged", "Last engaged", "date"),
+            "created": Sort("created_at", "Added", "date"),
+            "country": Sort("country", "Country"),
+        },
         default_sort="name",
         name="organisations",
         export=[
@@ -148,13 +192,6 @@ def _organisation_for(user, pk) -> Organisation:
     return access.get_visible_or_404(access.visible_organisations(user).select_related("owner", "parent"), pk=pk)
 
 
-def _url_or_blank(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
 @login_required
 def organisation_detail(request, pk):
     # Not visible answers 404 (the queryset is empty for those who may not read).
@@ -163,11 +200,6 @@ def organisation_detail(request, pk):
     engagements = (
         org.engagements.select_related("event").prefetch_related("organisations", "contacts").order_by("-occurred_on")
     )
-    # Reached through the reverse relation: engagements never imports feasibility.
-    requests = [
-        (r, _url_or_blank("feasibility:request-detail", r.pk))
-        for r in org.feasibility_requests.order_by("-received_on")[:50]
-    ]
     nda_expiring = bool(
         org.nda_expires_on and today <= org.nda_expires_on <= today + datetime.timedelta(days=NDA_WARNING_DAYS)
     )
@@ -176,11 +208,13 @@ def organisation_detail(request, pk):
         "contacts": org.contacts.filter(erased=False),
         "engagements": engagements[:100],
         "engagement_count": org.engagements.count(),
-        "follow_ups": FollowUp.objects.filter(Q(organisation=org) | Q(engagement__organisations=org))
+        "follow_ups": access.visible_follow_ups(request.user)
+        .filter(Q(organisation=org) | Q(engagement__organisations=org))
         .open()
         .select_related("owner")
         .distinct(),
-        "requests": requests,
+        # Through crm.permissions: engagements never imports feasibility.
+        "requests": access.visible_requests(request.user).filter(sponsor=org).order_by("-received_on", "-pk")[:50],
         "children": org.children.all(),
         "nda_expiring": nda_expiring,
         "nda_expired": bool(org.nda_expires_on and org.nda_expires_on < today),
@@ -194,24 +228,21 @@ def organisation_detail(request, pk):
 def _organisation_form_page(request, org: Organisation | None):
     form = OrganisationForm(request.POST or None, instance=org)
     duplicates = []
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         fields = form.service_fields()
         allow = form.cleaned_data["create_anyway"]
         try:
             if org is None:
-                org = services.organisation_create(actor=request.user, allow_duplicate=allow, **fields)
-            else:
-                org = services.organisation_update(
-                    actor=request.user, organisation=org, allow_duplicate=allow, **fields
-                )
+                return services.organisation_create(actor=request.user, allow_duplicate=allow, **fields)
+            return services.organisation_update(actor=request.user, organisation=org, allow_duplicate=allow, **fields)
         except services.PossibleDuplicate as exc:
-            duplicates = exc.existing
-            form.add_error("name", exc.message_dict["name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {org.name}.")
-            return redirect("engagements:organisation-detail", org.pk)
+            duplicates.extend(exc.existing)  # listed with links above the form
+            raise
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("engagements:organisation-detail", saved.pk)
     return render(request, "engagements/organisation_form.html", {"form": form, "org": org, "duplicates": duplicates})
 
 
@@ -263,7 +294,11 @@ def contact_list(request):
         request,
         queryset=queryset,
         filterset_class=ContactFilter,
-        sorts={"last_name": "last_name", "organisation": "organisation__name", "last_engaged": "last_engaged"},
+        sorts={
+            "last_name": Sort("last_name", "Last name"),
+            "organisation": Sort("organisation__name", "Organisation"),
+            "last_engaged": Sort("last_engaged", "Last engaged", "date"),
+        },
         default_sort="last_name",
         name="contacts",
         export=[
@@ -304,17 +339,15 @@ def _contact_form_page(request, contact: Contact | None):
     if contact is None and request.GET.get("organisation", "").isdigit():
         initial["organisation"] = int(request.GET["organisation"])
     form = ContactForm(request.POST or None, instance=contact, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if contact is None:
-                contact = services.contact_create(actor=request.user, **form.service_fields())
-            else:
-                contact = services.contact_update(actor=request.user, contact=contact, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {contact}.")
-            return redirect("engagements:contact-detail", contact.pk)
+
+    def save():
+        if contact is None:
+            return services.contact_create(actor=request.user, **form.service_fields())
+        return services.contact_update(actor=request.user, contact=contact, **form.service_fields())
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Saved {saved}.")
+        return redirect("engagements:contact-detail", saved.pk)
     return render(request, "engagements/contact_form.html", {"form": form, "contact": contact})
 
 
@@ -352,7 +385,23 @@ def contact_erase(request, pk):
     _require_write(request.user)
     services.contact_erase(actor=request.user, contact=contact)
     messages.success(request, "The contact's personal data is erased, including from its history.")
-    return redirect("engagements:contact-detail", contact.pk)
+    return _back(request, "engagements:contact-detail", contact.pk)
+
+
+@login_required
+@require_POST
+def contact_keep(request, pk):
+    contact = _contact_for(request.user, pk)
+    _require_write(request.user)
+    try:
+        services.contact_keep(actor=request.user, contact=contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Kept {contact}; they come up for review again in {settings.CONTACT_REVIEW_AFTER_DAYS} days."
+        )
+    return redirect("engagements:contact-review")
 
 
 @login_required
@@ -367,6 +416,7 @@ def contact_review(request):
         .select_related("organisation")
         .annotate(last_engaged=Max("engagements__occurred_on"))
         .filter(Q(last_engaged__lt=cutoff) | Q(last_engaged__isnull=True, created_at__lt=cutoff_time))
+        .exclude(reviewed_on__gte=cutoff)
         .order_by("last_engaged", "last_name")
     )
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -385,7 +435,11 @@ def event_list(request):
         request,
         queryset=queryset,
         filterset_class=EventFilter,
-        sorts={"starts_on": "starts_on", "name": "name", "meetings": "meetings"},
+        sorts={
+            "starts_on": Sort("starts_on", "Date", "date"),
+            "name": Sort("name", "Name"),
+            "meetings": Sort("meetings", "Meetings held", "number"),
+        },
         default_sort="-starts_on",
         name="events",
         export=[
@@ -433,19 +487,17 @@ def event_detail(request, pk):
 
 def _event_form_page(request, event: Event | None):
     form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         fields = form.service_fields()
         staff = fields.pop("staff_attending", None)
-        try:
-            if event is None:
-                event = services.event_create(actor=request.user, staff_attending=staff, **fields)
-            else:
-                event = services.event_update(actor=request.user, event=event, staff_attending=staff, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {event.name}.")
-            return redirect("engagements:event-detail", event.pk)
+        if event is None:
+            return services.event_create(actor=request.user, staff_attending=staff, **fields)
+        return services.event_update(actor=request.user, event=event, staff_attending=staff, **fields)
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("engagements:event-detail", saved.pk)
     return render(request, "engagements/event_form.html", {"form": form, "event": event})
 
 
@@ -512,7 +564,11 @@ def engagement_list(request):
         request,
         queryset=queryset,
         filterset_class=EngagementFilter,
-        sorts={"occurred_on": "occurred_on", "subject": "subject", "kind": "kind"},
+        sorts={
+            "occurred_on": Sort("occurred_on", "Date", "date"),
+            "subject": Sort("subject", "Subject"),
+            "kind": Sort("kind", "Kind"),
+        },
         default_sort="-occurred_on",
         name="engagements",
         export=[
@@ -553,7 +609,11 @@ def engagement_detail(request, pk):
         "follow_up_form": FollowUpForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=7)})
         if can_write
         else None,
+        "requests": access.visible_requests(request.user)
+        .filter(source_engagement=engagement)
+        .order_by("-received_on", "-pk"),
         "can_write": can_write,
+        "can_log_request": access.can_write_requests(request.user),
         "today": timezone.localdate(),
     }
     return render(request, "engagements/engagement_detail.html", context)
@@ -585,18 +645,15 @@ def _engagement_form_page(request, engagement: Engagement | None):
             if org_id.isdigit():
                 initial["organisations"] = [int(org_id)]
         form = EngagementForm(initial=initial, with_new_contact=engagement is None)
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        try:
-            if engagement is None:
-                engagement = services.engagement_log(actor=request.user, **kwargs)
-            else:
-                engagement = services.engagement_update(actor=request.user, engagement=engagement, **kwargs)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Logged “{engagement.subject}”.")
-            return redirect("engagements:engagement-detail", engagement.pk)
+
+    def save():
+        if engagement is None:
+            return services.engagement_log(actor=request.user, **form.service_kwargs())
+        return services.engagement_update(actor=request.user, engagement=engagement, **form.service_kwargs())
+
+    if saved := _saved(request, form, save):
+        messages.success(request, f"Logged “{saved.subject}”.")
+        return redirect("engagements:engagement-detail", saved.pk)
     context = {
         "form": form,
         "engagement": engagement,
@@ -693,10 +750,7 @@ def followup_complete(request, pk):
     _require_write(request.user)
     services.follow_up_complete(actor=request.user, follow_up=follow_up)
     messages.success(request, f"Done: {follow_up.text}")
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("engagements:followup-list")
+    return _back(request, "engagements:followup-list")
 
 
 # Import ----------------------------------------------------------------------------------------------

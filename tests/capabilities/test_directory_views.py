@@ -158,3 +158,17 @@ def test_it_lets_the_programme_office_add_and_edit_centres(client_for, alice, bo
     assert "already exists" in response.content.decode()
     leeds.refresh_from_db()
     assert leeds.name == "Leeds ECMC"
+
+
+def test_it_links_a_centre_to_its_scorecard_and_history_for_those_who_may_read_them(
+    client_for, bob, victor, leeds, manchester
+):
+    history = reverse("crm:history", args=["capabilities.centre", leeds.pk])
+    scorecard = reverse("feasibility:scorecard", args=[leeds.pk])
+    for user in (bob, victor):
+        content = client_for(user).get(reverse("capabilities:centre-detail", args=[leeds.pk])).content.decode()
+        assert f'href="{history}"' in content and f'href="{scorecard}"' in content
+    # Bob reads the directory entry of Manchester, but not its history or scorecard.
+    content = client_for(bob).get(reverse("capabilities:centre-detail", args=[manchester.pk])).content.decode()
+    assert reverse("crm:history", args=["capabilities.centre", manchester.pk]) not in content
+    assert reverse("feasibility:scorecard", args=[manchester.pk]) not in content

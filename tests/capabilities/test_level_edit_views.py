@@ -109,3 +109,12 @@ def test_it_confirms_everything_current_in_one_action(client_for, bob, leeds, ma
 
 def test_it_refuses_confirm_all_by_get(client_for, bob, leeds):
     assert client_for(bob).get(reverse("capabilities:centre-confirm-all", args=[leeds.pk])).status_code == 405
+
+
+def test_it_links_a_recorded_level_to_its_history(client_for, bob, leeds):
+    level = CentreCapabilityFactory(centre=leeds)
+    client = client_for(bob)
+    content = client.get(reverse("capabilities:level-edit", args=[leeds.pk, level.capability_id])).content.decode()
+    history = reverse("crm:history", args=["capabilities.centrecapability", level.pk])
+    assert f'href="{history}"' in content
+    assert client.get(history).status_code == 200

@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from crm.search import search
-from tests.factories import ContactFactory, EngagementFactory, EventFactory, OrganisationFactory
+from tests.factories import CentreFactory, ContactFactory, EngagementFactory, EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,11 @@ def test_it_uses_the_gin_indexes_on_postgresql(alice):
         plan = queryset.explain()
         cursor.execute("SET enable_seqscan = on")
     assert "engagements_contact_search" in plan
+
+
+def test_it_finds_centres_for_everyone_who_reads_the_directory(bob, victor, leeds):
+    CentreFactory(name="Closed Coast ECMC", city="Whitby", active=False)
+    for user in (bob, victor):
+        results = [r for r in search(user, leeds.city) if r.kind == "Centre"]
+        assert [r.url for r in results] == [reverse("capabilities:centre-detail", args=[leeds.pk])]
+    assert _titles(search(victor, "whitby"), "Centre") == ["Closed Coast ECMC (inactive)"]

@@ -237,3 +237,30 @@ def test_it_deletes_a_follow_up(alice):
     services.follow_up_delete(actor=alice, follow_up=follow_up)
     assert not FollowUp.objects.exists()
     assert Contact.objects.count() == 0
+
+
+def test_it_keeps_a_contact_after_review_and_records_who(alice):
+    contact = ContactFactory()
+    services.contact_keep(actor=alice, contact=contact, today=datetime.date(2026, 3, 1))
+    contact.refresh_from_db()
+    assert contact.reviewed_on == datetime.date(2026, 3, 1)
+    assert contact.history.first().history_user == alice
+
+
+def test_it_refuses_to_keep_for_viewers_or_an_erased_contact(alice, victor):
+    contact = ContactFactory()
+    with pytest.raises(PermissionDenied):
+        services.contact_keep(actor=victor, contact=contact)
+    services.contact_erase(actor=alice, contact=contact)
+    with pytest.raises(ValidationError):
+        services.contact_keep(actor=alice, contact=contact)
+    contact.refresh_from_db()
+    assert contact.reviewed_on is None
+
+
+def test_it_names_the_actor_in_the_history_outside_a_web_request(alice):
+    org = services.organisation_create(actor=alice, name="Nimbus Biologics", kind="biotech")
+    event = services.event_create(actor=alice, name="ESMO", starts_on=timezone.localdate())
+    services.organisation_update(actor=alice, organisation=org, country="Norway")
+    assert [row.history_user for row in org.history.all()] == [alice, alice]
+    assert event.history.first().history_user == alice

@@ -16,6 +16,7 @@ from tests.factories import (
     FeasibilityRequestFactory,
     FollowUpFactory,
     OrganisationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -344,3 +345,139 @@ def test_it_renders_lists_in_constant_queries(client_for, alice, url_name, setti
         response = client.get(reverse(url_name))
     assert response.status_code == 200
     assert Contact.objects.count() == 30
+
+
+def test_it_links_every_detail_page_to_its_history(client_for, alice, victor):
+    org = OrganisationFactory()
+    contact = ContactFactory(organisation=org)
+    event = EventFactory()
+    engagement = EngagementFactory(organisations=[org], event=event)
+    pages = [
+        ("engagements:organisation-detail", org, "engagements.organisation"),
+        ("engagements:contact-detail", contact, "engagements.contact"),
+        ("engagements:event-detail", event, "engagements.event"),
+        ("engagements:engagement-detail", engagement, "engagements.engagement"),
+    ]
+    for user in (alice, victor):
+        client = client_for(user)
+        for url_name, obj, label in pages:
+            content = client.get(reverse(url_name, args=[obj.pk])).content.decode()
+            history = reverse("crm:history", args=[label, obj.pk])
+            assert f'href="{history}"' in content, (user, url_name)
+            assert client.get(history).status_code == 200
+
+
+def test_it_offers_the_programme_office_a_trial_opportunity_from_an_engagement(client_for, alice, victor):
+    engagement = EngagementFactory()
+    url = reverse("engagements:engagement-detail", args=[engagement.pk])
+    create = reverse("feasibility:request-create") + f"?engagement={engagement.pk}"
+    assert f'href="{create}"' in client_for(alice).get(url).content.decode()
+    assert "Create trial opportunity" not in client_for(victor).get(url).content.decode()
+
+
+def test_it_lists_the_trial_opportunities_that_came_from_an_engagement(client_for, victor):
+    engagement = EngagementFactory()
+    request = FeasibilityRequestFactory(source_engagement=engagement, title="First-in-human XB-7")
+    FeasibilityRequestFactory(title="Unrelated study")
+    content = client_for(victor).get(reverse("engagements:engagement-detail", args=[engagement.pk])).content.decode()
+    assert reverse("feasibility:request-detail", args=[request.pk]) in content
+    assert "First-in-human XB-7" in content and "Unrelated study" not in content
+
+
+def test_it_shows_the_status_and_link_of_each_trial_opportunity_of_an_organisation(client_for, victor):
+    org = OrganisationFactory()
+    request = FeasibilityRequestFactory(sponsor=org, status="placed")
+    content = client_for(victor).get(reverse("engagements:organisation-detail", args=[org.pk])).content.decode()
+    table = content[content.index('data-testid="trial-opportunities"') :]
+    assert reverse("feasibility:request-detail", args=[request.pk]) in table
+    assert request.get_status_display() in table and "status-placed" in table
+
+
+def test_it_tells_viewers_nothing_they_cannot_do_in_empty_states(client_for, victor):
+    org = OrganisationFactory(name="Nimbus Biologics")
+    engagement = EngagementFactory(organisations=[org])
+    content = client_for(victor).get(reverse("engagements:organisation-detail", args=[org.pk])).content.decode()
+    assert "No contacts here yet." in content and "Add one" not in content
+    content = client_for(victor).get(reverse("engagements:engagement-detail", args=[engagement.pk])).content.decode()
+    assert "No follow-ups." in content and "Add one below" not in content
+
+
+def test_it_words_each_sort_by_what_the_column_holds(client_for, alice):
+    content = client_for(alice).get(reverse("engagements:organisation-list")).content.decode()
+    assert ">Name, A→Z<" in content and ">Last engaged, newest first<" in content
+    assert "A→Z / oldest first" not in content
+
+
+def test_it_completes_someone_elses_follow_up_and_returns_to_the_filtered_list(client_for, alice):
+    priya = UserFactory(role="programme_office")
+    follow_up = FollowUpFactory(owner=priya, text="Send the directory", due_on=TODAY)
+    client = client_for(alice)
+    back = reverse("engagements:followup-list") + f"?owner={priya.pk}&open=true"
+    content = client.get(back).content.decode()
+    assert reverse("engagements:followup-complete", args=[follow_up.pk]) in content
+    response = client.post(reverse("engagements:followup-complete", args=[follow_up.pk]), {"next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    follow_up.refresh_from_db()
+    assert follow_up.done_on == TODAY
+
+
+def test_it_keeps_a_reviewed_contact_off_the_list_until_the_next_review(client_for, alice, settings):
+    settings.CONTACT_REVIEW_AFTER_DAYS = 365
+    quiet = ContactFactory(first_name="Quiet", last_name="Person")
+    EngagementFactory(occurred_on=TODAY - datetime.timedelta(days=400)).contacts.add(quiet)
+    client = client_for(alice)
+    review = reverse("engagements:contact-review")
+    listed = f'href="{reverse("engagements:contact-detail", args=[quiet.pk])}"'
+    assert listed in client.get(review).content.decode()
+    response = client.post(reverse("engagements:contact-keep", args=[quiet.pk]))
+    assert response.status_code == 302 and response["Location"] == review
+    assert listed not in client.get(review).content.decode()
+    # A year on, they come up again.
+    Contact.objects.filter(pk=quiet.pk).update(reviewed_on=TODAY - datetime.timedelta(days=366))
+    assert listed in client.get(review).content.decode()
+
+
+def test_it_refuses_keeping_to_viewers_and_hides_contacts_from_centre_staff(client_for, victor, bob):
+    contact = ContactFactory()
+    url = reverse("engagements:contact-keep", args=[contact.pk])
+    assert client_for(victor).post(url).status_code == 403
+    assert client_for(bob).post(url).status_code == 404
+    contact.refresh_from_db()
+    assert contact.reviewed_on is None
+
+
+def test_it_returns_to_the_review_list_after_erasing_from_it(client_for, alice):
+    contact = ContactFactory()
+    review = reverse("engagements:contact-review")
+    response = client_for(alice).post(reverse("engagements:contact-erase", args=[contact.pk]), {"next": review})
+    assert response["Location"] == review
+    response = client_for(alice).post(
+        reverse("engagements:contact-erase", args=[contact.pk]), {"next": "//evil.example/"}
+    )
+    assert response["Location"] == reverse("engagements:contact-detail", args=[contact.pk])
+
+
+@pytest.mark.parametrize("page", ["organisation", "engagement"])
+def test_it_renders_a_detail_page_in_constant_queries(client_for, alice, page, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = OrganisationFactory()
+    engagement = EngagementFactory(organisations=[org])
+    url = reverse(f"engagements:{page}-detail", args=[org.pk if page == "organisation" else engagement.pk])
+    client = client_for(alice)
+
+    def make(n):
+        for _ in range(n):
+            contact = ContactFactory(organisation=org)
+            other = EngagementFactory(organisations=[org], event=EventFactory())
+            other.contacts.add(contact)
+            FollowUpFactory(engagement=engagement, organisation=org, owner=alice)
+            FeasibilityRequestFactory(sponsor=org, source_engagement=engagement)
+
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    make(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
