@@ -48,6 +48,11 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=day.year + index // 12, month=index % 12 + 1, day=1)
 
 
+def month_end(first: datetime.date) -> datetime.date:
+    """The last day of the month `first` falls in."""
+    return _add_months(first, 1) - datetime.timedelta(days=1)
+
+
 def period_for(year: int, *, financial: bool = False) -> Period:
     """The calendar year, or the UK financial year starting in April of `year`."""
     if financial:

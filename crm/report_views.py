@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -24,11 +24,8 @@ FIRST_YEAR = 2000
 
 
 def trace_url(name: str, *args, **query) -> str:
-    """A link to the records behind a figure; "" while the page it names does not exist yet."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    """A link to the records behind a figure: the named page with the query given (empty values left out)."""
+    url = reverse(name, args=args)
     query = {k: v for k, v in query.items() if v not in (None, "")}
     return f"{url}?{urlencode(query)}" if query else url
 
@@ -48,36 +45,60 @@ def _report_url(year: int, financial: bool) -> str:
 
 
 def _trace_links(report: dict) -> dict:
-    """Where each figure's records are listed, filtered to the period (DESIGN.md: every figure traceable)."""
+    """Where each figure's records are listed, filtered the way the figure counts where the list can.
+
+    The engagement and event lists filter by any dates (exact for engagements; events attended are those
+    listed that staff went to or where a meeting was held). The request list filters by calendar year and
+    modality only, so a financial year's requests link to the list of every year (the closest there is).
+    """
     start, end = report["period"]["start"], report["period"]["end"]
+    financial = report.get("financial_year", False)
     engagements = {"occurred_after": start, "occurred_before": end}
-    requests = {"received_after": start, "received_before": end}
+    requests = {} if financial else {"year": report["year"]}
+    months = kpis.period_for(report["year"], financial=financial).months
     return {
         "engagements": trace_url("engagements:engagement-list", **engagements),
         "engagements_by_kind": {
             kind: trace_url("engagements:engagement-list", **engagements, kind=kind)
             for kind in report["engagements"]["by_kind"]
         },
+        "engagements_by_month": [
+            trace_url("engagements:engagement-list", occurred_after=month, occurred_before=kpis.month_end(month))
+            for month in months
+        ],
         "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
         "requests": trace_url("feasibility:request-list", **requests),
         "requests_by_modality": {
             modality: trace_url("feasibility:request-list", **requests, modality=modality)
             for modality in report["feasibility"]["by_modality"]
         },
+        "requests_by_year": [
+            "" if financial else trace_url("feasibility:request-list", year=h["year"]) for h in report["history"]
+        ],
+        "centres": [trace_url("feasibility:scorecard", c["id"]) for c in report["feasibility"]["centres"]],
+        "events_each": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],
+        "setups": [trace_url("feasibility:request-detail", s["request_id"]) for s in report["setup"]["sites"]],
     }
 
 
-def _headline_links(links: dict) -> dict:
+def _headline_links(report: dict, links: dict) -> dict[str, tuple[str, str]]:
+    """(url, what the list holds) for each headline figure with records behind it."""
+    engagements = (links["engagements"], "The engagements counted")
+    through_engagements = (links["engagements"], "The period's engagements, with the organisations met")
+    if report.get("financial_year"):
+        requests = (links["requests"], "Every request: the list filters by calendar year only")
+    else:
+        requests = (links["requests"], "The requests received, with their invitations and answers")
     return {
-        "engagements": links["engagements"],
-        "organisations_engaged": links["engagements"],
-        "organisations_new": links["engagements"],
-        "events_attended": links["events"],
-        "received": links["requests"],
-        "circulated": links["requests"],
-        "with_interest": links["requests"],
-        "with_interest_pct": links["requests"],
-        "median_response_days": links["requests"],
+        "engagements": engagements,
+        "organisations_engaged": through_engagements,
+        "organisations_new": through_engagements,
+        "events_attended": (links["events"], "Events starting in the period"),
+        "received": requests,
+        "circulated": requests,
+        "with_interest": requests,
+        "with_interest_pct": requests,
+        "median_response_days": requests,
     }
 
 
@@ -86,9 +107,12 @@ def _linked_tables(report: dict, links: dict) -> dict:
     tables = reports.report_tables(report)
     row_links = {
         "engagements_by_kind": list(links["engagements_by_kind"].values()),
+        "engagements_by_month": links["engagements_by_month"],
         "feasibility_by_modality": list(links["requests_by_modality"].values()),
-        "events": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],
-        "setup": [trace_url("feasibility:request-detail", s["request_id"]) for s in report["setup"]["sites"]],
+        "history": links["requests_by_year"],
+        "centres": links["centres"],
+        "events": links["events_each"],
+        "setup": links["setups"],
     }
     for name, table in tables.items():
         urls = row_links.get(name, [])
@@ -120,9 +144,9 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         form = ReportNarrativeForm(initial=initial)
     links = _trace_links(report)
     headlines = reports.headline_figures(report)
-    headline_links = _headline_links(links)
+    headline_links = _headline_links(report, links)
     for h in headlines:
-        h["url"] = headline_links.get(h["key"], "")
+        h["url"], h["link_title"] = headline_links.get(h["key"], ("", ""))
     today = timezone.localdate()
     period = kpis.period_for(year, financial=financial)
     return {

@@ -121,6 +121,7 @@ def feasibility_figures(period: Period) -> dict:
     invitations = list(
         Invitation.objects.filter(in_period).values(
             "request_id",
+            "centre_id",
             "centre__code",
             "centre__name",
             "routed_at",
@@ -149,7 +150,14 @@ def feasibility_figures(period: Period) -> dict:
         circulated.add(inv["request_id"])
         centre = centres.setdefault(
             inv["centre__code"],
-            {"code": inv["centre__code"], "name": inv["centre__name"], "invited": 0, "answered": 0, "interested": 0},
+            {
+                "id": inv["centre_id"],
+                "code": inv["centre__code"],
+                "name": inv["centre__name"],
+                "invited": 0,
+                "answered": 0,
+                "interested": 0,
+            },
         )
         centre["invited"] += 1
         if inv["response__decision"]:

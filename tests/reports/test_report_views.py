@@ -120,13 +120,6 @@ def test_it_downloads_every_table_as_csv(client_for, alice, records):
     assert c.get(reverse("crm:annual-report-csv", args=[2025]) + "?table=nope").status_code == 404
 
 
-def test_it_links_figures_to_the_records_behind_them(settings):
-    from crm.report_views import trace_url
-
-    assert trace_url("no-such:page", kind="call") == ""
-    assert trace_url("crm:annual-report", 2025, financial=1) == "/reports/annual/2025/?financial=1"
-
-
 def test_it_refuses_years_out_of_range(client_for, alice):
     assert client_for(alice).get(page(1999)).status_code == 404
 
