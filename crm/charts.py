@@ -85,6 +85,12 @@ def _month_labels(report: dict) -> list[str]:
     return [m.strftime("%b") for m in period.months]
 
 
+def _label(name: str, limit: int = 42) -> str:
+    """A bar's label short enough to leave the bars room: "Paediatric" shortened, then cut with an ellipsis."""
+    name = name.replace("Paediatric", "Paed.")
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 def _hbar(ax, labels, values, colour=BLUE, suffix=""):
     positions = range(len(labels))
     ax.set_xlim(0, max([*values, 1]) * 1.15)
@@ -175,9 +181,9 @@ def events(report: dict) -> str:
         if not rows:
             _empty(ax, "No events attended in this period")
         else:
-            _hbar(ax, [r["name"][:40] for r in rows], [r["meetings"] for r in rows], colour=TEAL)
+            _hbar(ax, [_label(r["name"]) for r in rows], [r["meetings"] for r in rows], colour=TEAL)
             ax.set_xlabel("meetings held")
-        ax.set_title("Events attended, with the meetings held at each")
+        ax.set_title("Events attended: meetings held")
         return _svg(fig)
 
 
@@ -237,7 +243,7 @@ def centre_responses(report: dict) -> str:
         if not centres:
             _empty(ax, "No requests routed in this period")
         else:
-            labels = [c["name"][:32] for c in centres]
+            labels = [_label(c["name"]) for c in centres]
             rates = [c["response_rate"] or 0 for c in centres]
             colours = [TEAL if r >= STAGE_TARGET_PCT else (BLUE if r >= 50 else RED) for r in rates]
             y = range(len(centres))

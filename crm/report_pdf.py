@@ -38,7 +38,7 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
         "headlines": reports.headline_figures(report),
-        "tables": reports.report_tables(report),
+        "tables": {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()},
         "charts": drawn,
         "generated_at": timezone.now(),
         "SITE_NAME": settings.SITE_NAME,

@@ -104,7 +104,6 @@ def _headline_links(report: dict, links: dict) -> dict[str, tuple[str, str]]:
 
 def _linked_tables(report: dict, links: dict) -> dict:
     """The report's tables, each row split into its label (linked to its records where we can) and values."""
-    tables = reports.report_tables(report)
     row_links = {
         "engagements_by_kind": list(links["engagements_by_kind"].values()),
         "engagements_by_month": links["engagements_by_month"],
@@ -114,13 +113,7 @@ def _linked_tables(report: dict, links: dict) -> dict:
         "events": links["events_each"],
         "setup": links["setups"],
     }
-    for name, table in tables.items():
-        urls = row_links.get(name, [])
-        table["body"] = [
-            {"first": row[0], "rest": row[1:], "link": urls[i] if i < len(urls) else ""}
-            for i, row in enumerate(table["rows"])
-        ]
-    return tables
+    return {name: reports.laid_out(table, row_links.get(name)) for name, table in reports.report_tables(report).items()}
 
 
 @login_required

@@ -139,3 +139,29 @@ def test_it_shows_the_page_in_a_constant_number_of_queries(rows, client_for, ali
     c = client_for(alice)
     with django_assert_max_num_queries(32):
         assert c.get(page()).status_code == 200
+
+
+def test_it_sets_number_columns_right_and_words_left():
+    from crm.reports import laid_out
+
+    table = laid_out(
+        {
+            "title": "Site set-up",
+            "headers": ["Request", "Centre", "Days to open", "Days overall"],
+            "rows": [["FR-1", "Leeds ECMC", 12, None], ["FR-2", "Manchester ECMC", 40.5, None]],
+        },
+        ["/requests/1/"],
+    )
+    assert [c["numeric"] for c in table["columns"]] == [False, False, True, True]
+    assert table["body"][0]["link"] == "/requests/1/" and table["body"][1]["link"] == ""
+    assert [(c["value"], c["numeric"]) for c in table["body"][1]["cells"]] == [
+        ("Manchester ECMC", False),
+        (40.5, True),
+        (None, True),
+    ]
+
+
+def test_it_draws_number_columns_right_on_the_page(client_for, alice, records):
+    html = client_for(alice).get(page()).content.decode()
+    assert '<th scope="col" class="text-end">2025</th>' in html
+    assert '<td class="text-end">1</td>' in html
