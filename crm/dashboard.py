@@ -6,11 +6,13 @@ import json
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from capabilities import selectors
 from crm import permissions as access
 from crm import reports
+from crm.report_views import linked_headlines, trace_links, trace_url
 from feasibility.models import CLOSED_STATUSES, RequestStatus
 
 DASHBOARD_HEADLINES = [
@@ -48,7 +50,7 @@ def _charts(figures: dict) -> dict:
 
 def year_so_far_context(today: datetime.date) -> dict:
     figures = reports.year_so_far(today)
-    headlines = {h["key"]: h for h in reports.headline_figures(figures)}
+    headlines = {h["key"]: h for h in linked_headlines(figures, trace_links(figures))}
     return {
         "so_far": figures,
         "so_far_headlines": [headlines[key] for key in DASHBOARD_HEADLINES],
@@ -57,10 +59,6 @@ def year_so_far_context(today: datetime.date) -> dict:
 
 
 def _links(year: int) -> dict:
-    from django.urls import reverse
-
-    from crm.report_views import trace_url
-
     return {
         "report": reverse("crm:annual-report", args=[year]),
         "follow_ups": trace_url("engagements:followup-list"),

@@ -39,12 +39,22 @@ def _check_year(year: int) -> None:
         raise Http404("No report for that year.")
 
 
+def _require_read(request, year: int | None = None) -> None:
+    """403 for those who may not read the report (centre staff see their scorecard instead); 404 for a year
+    out of range."""
+    access.require(
+        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
+    )
+    if year is not None:
+        _check_year(year)
+
+
 def _report_url(year: int, financial: bool) -> str:
     url = reverse("crm:annual-report", args=[year])
     return f"{url}?financial=1" if financial else url
 
 
-def _trace_links(report: dict) -> dict:
+def trace_links(report: dict) -> dict:
     """Where each figure's records are listed, filtered the way the figure counts where the list can.
 
     The engagement and event lists filter by any dates (exact for engagements; events attended are those
@@ -81,7 +91,7 @@ def _trace_links(report: dict) -> dict:
     }
 
 
-def _headline_links(report: dict, links: dict) -> dict[str, tuple[str, str]]:
+def headline_links(report: dict, links: dict) -> dict[str, tuple[str, str]]:
     """(url, what the list holds) for each headline figure with records behind it."""
     engagements = (links["engagements"], "The engagements counted")
     through_engagements = (links["engagements"], "The period's engagements, with the organisations met")
@@ -102,6 +112,15 @@ def _headline_links(report: dict, links: dict) -> dict[str, tuple[str, str]]:
     }
 
 
+def linked_headlines(report: dict, links: dict) -> list[dict]:
+    """The headline figures, each with `url` and `link_title` (empty where no list stands behind it)."""
+    by_key = headline_links(report, links)
+    return [
+        h | dict(zip(("url", "link_title"), by_key.get(h["key"], ("", "")), strict=True))
+        for h in reports.headline_figures(report)
+    ]
+
+
 def _linked_tables(report: dict, links: dict) -> dict:
     """The report's tables, each row split into its label (linked to its records where we can) and values."""
     row_links = {
@@ -118,9 +137,7 @@ def _linked_tables(report: dict, links: dict) -> dict:
 
 @login_required
 def annual_report_latest(request):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
+    _require_read(request)
     financial = _financial(request)
     return redirect(_report_url(kpis.last_complete_year(timezone.localdate(), financial=financial), financial))
 
@@ -135,11 +152,8 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         if narrative:
             initial = {"summary": narrative.summary, "highlights": narrative.highlights, "plans": narrative.plans}
         form = ReportNarrativeForm(initial=initial)
-    links = _trace_links(report)
-    headlines = reports.headline_figures(report)
-    headline_links = _headline_links(report, links)
-    for h in headlines:
-        h["url"], h["link_title"] = headline_links.get(h["key"], ("", ""))
+    links = trace_links(report)
+    headlines = linked_headlines(report, links)
     today = timezone.localdate()
     period = kpis.period_for(year, financial=financial)
     return {
@@ -159,6 +173,7 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         "form": form if can_write and not published else None,
         "previous_url": _report_url(year - 1, financial) if year - 1 >= FIRST_YEAR else "",
         "next_url": _report_url(year + 1, financial) if year + 1 <= today.year else "",
+        "next_label": kpis.period_for(year + 1, financial=financial).label,
         "calendar_url": _report_url(year, False),
         "financial_url": _report_url(year, True),
         "pdf_url": reverse("crm:annual-report-pdf", args=[year]) + ("?financial=1" if financial else ""),
@@ -168,10 +183,7 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
 
 @login_required
 def annual_report_page(request, year: int):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
-    _check_year(year)
+    _require_read(request, year)
     return render(request, "crm/report.html", _page_context(request, year, _financial(request)))
 
 
@@ -212,10 +224,7 @@ def annual_report_publish(request, year: int):
 
 @login_required
 def annual_report_csv(request, year: int):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
-    _check_year(year)
+    _require_read(request, year)
     financial = _financial(request)
     name = request.GET.get("table", "")
     tables = reports.report_tables(reports.annual_report(year, financial=financial))
@@ -233,10 +242,7 @@ def annual_report_csv(request, year: int):
 
 @login_required
 def annual_report_pdf(request, year: int):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
-    _check_year(year)
+    _require_read(request, year)
     financial = _financial(request)
     pdf, narrative = report_pdf(year, financial=financial)
     draft = not (narrative and narrative.published_at)

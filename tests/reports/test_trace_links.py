@@ -1,4 +1,4 @@
-"""Every linked figure of the report lands on a list filtered the same way (crm/report_views.py _trace_links).
+"""Every linked figure of the report lands on a list filtered the same way (crm/report_views.py trace_links).
 
 Each test follows the link as alice and checks the list holds exactly the records the figure counts."""
 
@@ -156,3 +156,18 @@ def test_it_links_each_centre_to_its_scorecard(client_for, alice):
     link = _row_link(response, "centres", "Leeds ECMC")
     assert link == reverse("feasibility:scorecard", args=[leeds.pk])
     assert client.get(link).status_code == 200
+
+
+def test_it_links_the_dashboards_year_so_far_to_its_records(client_for, alice):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    this_year = EngagementFactory(occurred_on=today)
+    EngagementFactory(occurred_on=today + datetime.timedelta(days=1))  # planned, not yet counted
+    EngagementFactory(occurred_on=today.replace(year=today.year - 1))
+    client = client_for(alice)
+    response = client.get(reverse("crm:home"))
+    headline = next(h for h in response.context["so_far_headlines"] if h["key"] == "engagements")
+    assert headline["value"] == 1
+    assert f'href="{escape(headline["url"])}"' in response.content.decode()
+    assert _listed(client, headline["url"]) == {this_year.pk}
