@@ -15,6 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 FINANCIAL_YEAR_START_MONTH = 4
+FIRST_REPORT_YEAR = 2000
+
+
+def report_year_allowed(year: int, today: datetime.date) -> bool:
+    """A report can be drawn for any year from 2000 to next year (a financial year may start in it soon)."""
+    return FIRST_REPORT_YEAR <= year <= today.year + 1
 
 
 @dataclass(frozen=True)

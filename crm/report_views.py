@@ -18,9 +18,7 @@ from crm import charts, kpis, reports, services
 from crm import permissions as access
 from crm.forms import ReportNarrativeForm
 from crm.forms_util import add_service_errors
-from crm.report_pdf import filename, highlights_list, narrative_for, report_pdf
-
-FIRST_YEAR = 2000
+from crm.report_pdf import content_disposition, highlights_list, narrative_for, report_pdf
 
 
 def trace_url(name: str, *args, **query) -> str:
@@ -35,7 +33,7 @@ def _financial(request) -> bool:
 
 
 def _check_year(year: int) -> None:
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+    if not kpis.report_year_allowed(year, timezone.localdate()):
         raise Http404("No report for that year.")
 
 
@@ -171,7 +169,7 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         "published": published,
         "can_write": can_write,
         "form": form if can_write and not published else None,
-        "previous_url": _report_url(year - 1, financial) if year - 1 >= FIRST_YEAR else "",
+        "previous_url": _report_url(year - 1, financial) if kpis.report_year_allowed(year - 1, today) else "",
         "next_url": _report_url(year + 1, financial) if year + 1 <= today.year else "",
         "next_label": kpis.period_for(year + 1, financial=financial).label,
         "calendar_url": _report_url(year, False),
@@ -245,7 +243,6 @@ def annual_report_pdf(request, year: int):
     _require_read(request, year)
     financial = _financial(request)
     pdf, narrative = report_pdf(year, financial=financial)
-    draft = not (narrative and narrative.published_at)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename(year, financial=financial, draft=draft)}"'
+    response["Content-Disposition"] = content_disposition(year, financial=financial, narrative=narrative)
     return response
