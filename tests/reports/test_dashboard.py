@@ -177,3 +177,9 @@ def test_it_reads_a_centres_dashboard_in_a_constant_number_of_queries(client_for
         return len(captured)
 
     assert queries(3) == queries(30)
+
+
+def test_it_points_viewers_to_what_they_can_read(client_for, victor):
+    html = client_for(victor).get(HOME).content.decode()
+    for name in ["crm:annual-report-latest", "feasibility:scorecard-list", "capabilities:centre-list"]:
+        assert f'href="{reverse(name)}"' in html
