@@ -160,16 +160,19 @@ def organisations(report: dict) -> str:
         y = range(len(groups))
         now = [current["organisations_engaged"], current["organisations_new"]]
         before = [previous["organisations_engaged"], previous["organisations_new"]]
-        ax.barh([i - 0.2 for i in y], now, height=0.4, color=TEAL, label=report["label"])
-        ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
-        for i, (a, b) in enumerate(zip(now, before, strict=True)):
-            ax.text(a, i - 0.2, f" {a}", va="center", fontsize=7.5)
-            ax.text(b, i + 0.2, f" {b}", va="center", fontsize=7.5)
-        ax.set_yticks(list(y), groups)
-        ax.invert_yaxis()
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlim(0, max([*now, *before, 1]) * 1.12)
-        _legend(fig)
+        if not any(now + before):
+            _empty(ax, "No organisations engaged in either year")
+        else:
+            ax.barh([i - 0.2 for i in y], now, height=0.4, color=TEAL, label=report["label"])
+            ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
+            for i, (a, b) in enumerate(zip(now, before, strict=True)):
+                ax.text(a, i - 0.2, f" {a}", va="center", fontsize=7.5)
+                ax.text(b, i + 0.2, f" {b}", va="center", fontsize=7.5)
+            ax.set_yticks(list(y), groups)
+            ax.invert_yaxis()
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlim(0, max([*now, *before, 1]) * 1.12)
+            _legend(fig)
         ax.set_title("Organisations engaged, and new to the network")
         return _svg(fig)
 

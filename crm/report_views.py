@@ -158,6 +158,7 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         "report": report,
         "year": year,
         "financial": financial,
+        "period": period,
         "complete": period.end < today,
         "headlines": headlines,
         "charts": charts.all_charts(report),

@@ -48,7 +48,9 @@ def test_it_shows_the_report_with_the_year_before(client_for, alice, records):
 
 def test_it_shows_a_financial_year(client_for, alice, records):
     response = client_for(alice).get(page(financial=True))
-    assert "Industry Engagement Report 2025/26" in response.content.decode()
+    html = response.content.decode()
+    assert "Industry Engagement Report 2025/26" in html
+    assert "1 April 2025 to 31 March 2026" in html
     assert response.context["report"]["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
 
 
