@@ -167,3 +167,18 @@ def test_it_draws_number_columns_right_on_the_page(client_for, alice, records):
     html = client_for(alice).get(page()).content.decode()
     assert '<th scope="col" class="text-end">2025</th>' in html
     assert '<td class="text-end">1</td>' in html
+
+
+def test_it_links_the_narrative_to_its_full_history_for_readers_only(client_for, alice, victor, bob):
+    c = client_for(alice)
+    url = reverse("crm:annual-report-narrative", args=[2025])
+    c.post(url, {"summary": "A strong year.", "highlights": ""})
+    c.post(url, {"summary": "A very strong year.", "highlights": ""})
+    narrative = ReportNarrative.objects.get()
+    history = reverse("crm:history", args=["crm.reportnarrative", narrative.pk])
+    assert f'href="{history}"' in c.get(page()).content.decode()
+    response = c.get(history)
+    assert response.status_code == 200
+    assert "A strong year." in response.content.decode() and "A very strong year." in response.content.decode()
+    assert client_for(victor).get(history).status_code == 200
+    assert client_for(bob).get(history).status_code == 404
