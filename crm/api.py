@@ -2,15 +2,17 @@
 
 import json
 
+from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.response import Response
 
+from crm import kpis, reports
 from crm import permissions as access
-from crm import reports
 from crm.api_auth import RolePermission
-from crm.report_pdf import filename, report_pdf
+from crm.report_pdf import content_disposition, report_pdf
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -46,17 +48,13 @@ class AnnualReportViewSet(viewsets.ViewSet):
     def retrieve(self, request, year=None):
         access.require(access.can_read_reports(request.user), "Reports are for the Programme Office and leadership.")
         year = int(year)
+        if not kpis.report_year_allowed(year, timezone.localdate()):
+            raise Http404("No report for that year.")
         financial = request.query_params.get("financial") in ("1", "true")
         if request.accepted_renderer.format == "pdf":
             pdf, narrative = report_pdf(year, financial=financial)
-            draft = not (narrative and narrative.published_at)
-            return Response(
-                pdf,
-                content_type="application/pdf",
-                headers={
-                    "Content-Disposition": f'inline; filename="{filename(year, financial=financial, draft=draft)}"'
-                },
-            )
+            disposition = content_disposition(year, financial=financial, narrative=narrative)
+            return Response(pdf, content_type="application/pdf", headers={"Content-Disposition": disposition})
         report = reports.annual_report(year, financial=financial)
         narrative = reports.narrative_dict(year, financial=financial)
         return Response(report | {"narrative": narrative})

@@ -85,6 +85,12 @@ def _month_labels(report: dict) -> list[str]:
     return [m.strftime("%b") for m in period.months]
 
 
+def _label(name: str, limit: int = 42) -> str:
+    """A bar's label short enough to leave the bars room: "Paediatric" shortened, then cut with an ellipsis."""
+    name = name.replace("Paediatric", "Paed.")
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 def _hbar(ax, labels, values, colour=BLUE, suffix=""):
     positions = range(len(labels))
     ax.set_xlim(0, max([*values, 1]) * 1.15)
@@ -154,16 +160,19 @@ def organisations(report: dict) -> str:
         y = range(len(groups))
         now = [current["organisations_engaged"], current["organisations_new"]]
         before = [previous["organisations_engaged"], previous["organisations_new"]]
-        ax.barh([i - 0.2 for i in y], now, height=0.4, color=TEAL, label=report["label"])
-        ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
-        for i, (a, b) in enumerate(zip(now, before, strict=True)):
-            ax.text(a, i - 0.2, f" {a}", va="center", fontsize=7.5)
-            ax.text(b, i + 0.2, f" {b}", va="center", fontsize=7.5)
-        ax.set_yticks(list(y), groups)
-        ax.invert_yaxis()
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlim(0, max([*now, *before, 1]) * 1.12)
-        _legend(fig)
+        if not any(now + before):
+            _empty(ax, "No organisations engaged in either year")
+        else:
+            ax.barh([i - 0.2 for i in y], now, height=0.4, color=TEAL, label=report["label"])
+            ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
+            for i, (a, b) in enumerate(zip(now, before, strict=True)):
+                ax.text(a, i - 0.2, f" {a}", va="center", fontsize=7.5)
+                ax.text(b, i + 0.2, f" {b}", va="center", fontsize=7.5)
+            ax.set_yticks(list(y), groups)
+            ax.invert_yaxis()
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlim(0, max([*now, *before, 1]) * 1.12)
+            _legend(fig)
         ax.set_title("Organisations engaged, and new to the network")
         return _svg(fig)
 
@@ -175,9 +184,9 @@ def events(report: dict) -> str:
         if not rows:
             _empty(ax, "No events attended in this period")
         else:
-            _hbar(ax, [r["name"][:40] for r in rows], [r["meetings"] for r in rows], colour=TEAL)
+            _hbar(ax, [_label(r["name"]) for r in rows], [r["meetings"] for r in rows], colour=TEAL)
             ax.set_xlabel("meetings held")
-        ax.set_title("Events attended, with the meetings held at each")
+        ax.set_title("Events attended: meetings held")
         return _svg(fig)
 
 
@@ -237,7 +246,7 @@ def centre_responses(report: dict) -> str:
         if not centres:
             _empty(ax, "No requests routed in this period")
         else:
-            labels = [c["name"][:32] for c in centres]
+            labels = [_label(c["name"]) for c in centres]
             rates = [c["response_rate"] or 0 for c in centres]
             colours = [TEAL if r >= STAGE_TARGET_PCT else (BLUE if r >= 50 else RED) for r in rates]
             y = range(len(centres))

@@ -5,10 +5,15 @@ import hashlib
 import json
 
 from django.core.cache import cache
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from capabilities import selectors
 from crm import permissions as access
 from crm import reports
+from crm.report_views import linked_headlines, trace_links, trace_url
+from feasibility.models import CLOSED_STATUSES, RequestStatus
 
 DASHBOARD_HEADLINES = [
     "engagements",
@@ -23,6 +28,9 @@ DASHBOARD_HEADLINES = [
 DASHBOARD_CHARTS = ["engagements_by_month", "opportunities_history"]
 CHART_CACHE_SECONDS = 60 * 60
 SCORECARD_DAYS = 365
+FOLLOW_UPS_SHOWN = 10
+OUTSTANDING_SHOWN = 10
+TO_ANSWER_SHOWN = 20
 
 
 def _charts(figures: dict) -> dict:
@@ -42,7 +50,7 @@ def _charts(figures: dict) -> dict:
 
 def year_so_far_context(today: datetime.date) -> dict:
     figures = reports.year_so_far(today)
-    headlines = {h["key"]: h for h in reports.headline_figures(figures)}
+    headlines = {h["key"]: h for h in linked_headlines(figures, trace_links(figures))}
     return {
         "so_far": figures,
         "so_far_headlines": [headlines[key] for key in DASHBOARD_HEADLINES],
@@ -51,10 +59,6 @@ def year_so_far_context(today: datetime.date) -> dict:
 
 
 def _links(year: int) -> dict:
-    from django.urls import reverse
-
-    from crm.report_views import trace_url
-
     return {
         "report": reverse("crm:annual-report", args=[year]),
         "follow_ups": trace_url("engagements:followup-list"),
@@ -64,39 +68,59 @@ def _links(year: int) -> dict:
     }
 
 
+def _my_follow_ups(user, today: datetime.date) -> dict:
+    """The user's open follow-ups, overdue first (the earliest due dates are the ones missed): 2 queries."""
+    follow_ups = access.visible_follow_ups(user).open().filter(owner=user)
+    return {
+        "my_follow_ups": list(
+            follow_ups.select_related("engagement", "organisation").order_by("due_on", "id")[:FOLLOW_UPS_SHOWN]
+        ),
+        "overdue_follow_ups": follow_ups.filter(due_on__lt=today).count(),
+    }
+
+
+def _outstanding_answers(user, today: datetime.date) -> dict:
+    """Unanswered invitations of requests still circulating, soonest deadline (so the overdue) first: 2 queries."""
+    invitations = access.visible_invitations(user).unanswered().filter(request__status=RequestStatus.CIRCULATING)
+    counts = invitations.aggregate(total=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
+    return {
+        "outstanding": list(
+            invitations.select_related("request", "centre").order_by("deadline", "request__reference", "centre__name")[
+                :OUTSTANDING_SHOWN
+            ]
+        ),
+        "outstanding_total": counts["total"],
+        "outstanding_overdue": counts["overdue"],
+    }
+
+
+def _to_answer(user, today: datetime.date) -> dict:
+    """A centre's unanswered invitations it may still answer, soonest deadline first; the rest only counted
+    (past the deadline only the Programme Office can reopen them): 2 queries."""
+    invitations = access.visible_invitations(user).unanswered().exclude(request__status__in=CLOSED_STATUSES)
+    return {
+        "to_answer": list(
+            invitations.filter(deadline__gte=today)
+            .select_related("request", "centre")
+            .order_by("deadline", "request__reference", "centre__name")[:TO_ANSWER_SHOWN]
+        ),
+        "past_deadline": invitations.filter(deadline__lt=today).count(),
+    }
+
+
 def dashboard_context(user) -> dict:
     today = timezone.localdate()
     context: dict = {"today": today, "role": user.role, "links": _links(today.year)}
     if access.can_read_reports(user):
         context.update(year_so_far_context(today))
     if access.is_programme_office(user):
-        # Overdue first: the earliest due dates are the ones already missed.
-        follow_ups = list(
-            access.visible_follow_ups(user)
-            .open()
-            .filter(owner=user)
-            .select_related("engagement", "organisation")
-            .order_by("due_on", "id")[:10]
-        )
-        context["my_follow_ups"] = follow_ups
-        context["overdue_follow_ups"] = sum(1 for f in follow_ups if f.due_on < today)
-        context["outstanding"] = (
-            access.visible_invitations(user)
-            .unanswered()
-            .filter(request__status="circulating")
-            .select_related("request", "centre")
-            .order_by("deadline")[:10]
-        )
+        context.update(_my_follow_ups(user, today))
+        context.update(_outstanding_answers(user, today))
+        context["profiles_to_check"] = selectors.stale_and_expiring(today)
     if access.is_centre_staff(user):
         context["own_centres"] = list(access.own_centres(user))
         context["scorecards"] = reports.centre_scorecards(
             context["own_centres"], since=today - datetime.timedelta(days=SCORECARD_DAYS), today=today
         )
-        context["to_answer"] = (
-            access.visible_invitations(user)
-            .unanswered()
-            .exclude(request__status__in=["placed", "not_placed", "withdrawn"])
-            .select_related("request", "centre")
-            .order_by("deadline")[:20]
-        )
+        context.update(_to_answer(user, today))
     return context

@@ -15,6 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 FINANCIAL_YEAR_START_MONTH = 4
+FIRST_REPORT_YEAR = 2000
+
+
+def report_year_allowed(year: int, today: datetime.date) -> bool:
+    """A report can be drawn for any year from 2000 to next year (a financial year may start in it soon)."""
+    return FIRST_REPORT_YEAR <= year <= today.year + 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,11 @@ class Period:
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     index = day.month - 1 + months
     return day.replace(year=day.year + index // 12, month=index % 12 + 1, day=1)
+
+
+def month_end(first: datetime.date) -> datetime.date:
+    """The last day of the month `first` falls in."""
+    return _add_months(first, 1) - datetime.timedelta(days=1)
 
 
 def period_for(year: int, *, financial: bool = False) -> Period:

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability, ModalityRule
-from crm.models import Role
+from crm.models import ReportNarrative, Role
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
 from feasibility.models import CentreResponse, FeasibilityRequest, Invitation, SiteSetUp
 
@@ -211,6 +211,10 @@ def can_write_reports(user) -> bool:
     return is_programme_office(user)
 
 
+def visible_report_narratives(user) -> QuerySet[ReportNarrative]:
+    return ReportNarrative.objects.all() if can_read_reports(user) else ReportNarrative.objects.none()
+
+
 def visible_scorecard_centres(user) -> QuerySet[Centre]:
     if reads_everything(user):
         return Centre.objects.all()
@@ -241,6 +245,7 @@ _VISIBLE_BY_MODEL = {
     "feasibility.invitation": visible_invitations,
     "feasibility.centreresponse": visible_responses,
     "feasibility.sitesetup": visible_setups,
+    "crm.reportnarrative": visible_report_narratives,
 }
 
 

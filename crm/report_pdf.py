@@ -38,7 +38,7 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
         "headlines": reports.headline_figures(report),
-        "tables": reports.report_tables(report),
+        "tables": {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()},
         "charts": drawn,
         "generated_at": timezone.now(),
         "SITE_NAME": settings.SITE_NAME,
@@ -49,13 +49,15 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def report_pdf(year: int, *, financial: bool = False) -> tuple[bytes, ReportNarrative | None]:
+def report_pdf(year: int, *, financial: bool = False, progress=None) -> tuple[bytes, ReportNarrative | None]:
     """The PDF to serve: the stored one once the year is published, else a fresh draft."""
     narrative = narrative_for(year, financial=financial)
     if narrative and narrative.published_at and narrative.published_pdf:
+        if progress:
+            progress(f"Published {narrative.published_at:%d %b %Y}: the stored PDF")
         with narrative.published_pdf.open("rb") as stored:
             return stored.read(), narrative
-    return build_pdf(year, financial=financial, narrative=narrative), narrative
+    return build_pdf(year, financial=financial, narrative=narrative, progress=progress), narrative
 
 
 def sha256(data: bytes) -> str:
@@ -65,3 +67,9 @@ def sha256(data: bytes) -> str:
 def filename(year: int, *, financial: bool = False, draft: bool = True) -> str:
     label = f"{year}-{(year + 1) % 100:02d}" if financial else str(year)
     return f"industry-engagement-report-{label}{'-draft' if draft else ''}.pdf"
+
+
+def content_disposition(year: int, *, financial: bool, narrative: ReportNarrative | None) -> str:
+    """Shown in the browser, saved under a name that says whether it is the published report or a draft."""
+    draft = not (narrative and narrative.published_at)
+    return f'inline; filename="{filename(year, financial=financial, draft=draft)}"'

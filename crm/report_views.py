@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -18,17 +18,12 @@ from crm import charts, kpis, reports, services
 from crm import permissions as access
 from crm.forms import ReportNarrativeForm
 from crm.forms_util import add_service_errors
-from crm.report_pdf import filename, highlights_list, narrative_for, report_pdf
-
-FIRST_YEAR = 2000
+from crm.report_pdf import content_disposition, highlights_list, narrative_for, report_pdf
 
 
 def trace_url(name: str, *args, **query) -> str:
-    """A link to the records behind a figure; "" while the page it names does not exist yet."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    """A link to the records behind a figure: the named page with the query given (empty values left out)."""
+    url = reverse(name, args=args)
     query = {k: v for k, v in query.items() if v not in (None, "")}
     return f"{url}?{urlencode(query)}" if query else url
 
@@ -38,8 +33,18 @@ def _financial(request) -> bool:
 
 
 def _check_year(year: int) -> None:
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+    if not kpis.report_year_allowed(year, timezone.localdate()):
         raise Http404("No report for that year.")
+
+
+def _require_read(request, year: int | None = None) -> None:
+    """403 for those who may not read the report (centre staff see their scorecard instead); 404 for a year
+    out of range."""
+    access.require(
+        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
+    )
+    if year is not None:
+        _check_year(year)
 
 
 def _report_url(year: int, financial: bool) -> str:
@@ -47,63 +52,90 @@ def _report_url(year: int, financial: bool) -> str:
     return f"{url}?financial=1" if financial else url
 
 
-def _trace_links(report: dict) -> dict:
-    """Where each figure's records are listed, filtered to the period (DESIGN.md: every figure traceable)."""
+def trace_links(report: dict) -> dict:
+    """Where each figure's records are listed, filtered the way the figure counts where the list can.
+
+    The engagement and event lists filter by any dates (exact for engagements; events attended are those
+    listed that staff went to or where a meeting was held). The request list filters by calendar year and
+    modality only, so a financial year's requests link to the list of every year (the closest there is).
+    """
     start, end = report["period"]["start"], report["period"]["end"]
+    financial = report.get("financial_year", False)
     engagements = {"occurred_after": start, "occurred_before": end}
-    requests = {"received_after": start, "received_before": end}
+    requests = {} if financial else {"year": report["year"]}
+    months = kpis.period_for(report["year"], financial=financial).months
     return {
         "engagements": trace_url("engagements:engagement-list", **engagements),
         "engagements_by_kind": {
             kind: trace_url("engagements:engagement-list", **engagements, kind=kind)
             for kind in report["engagements"]["by_kind"]
         },
+        "engagements_by_month": [
+            trace_url("engagements:engagement-list", occurred_after=month, occurred_before=kpis.month_end(month))
+            for month in months
+        ],
         "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
         "requests": trace_url("feasibility:request-list", **requests),
         "requests_by_modality": {
             modality: trace_url("feasibility:request-list", **requests, modality=modality)
             for modality in report["feasibility"]["by_modality"]
         },
+        "requests_by_year": [
+            "" if financial else trace_url("feasibility:request-list", year=h["year"]) for h in report["history"]
+        ],
+        "centres": [trace_url("feasibility:scorecard", c["id"]) for c in report["feasibility"]["centres"]],
+        "events_each": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],
+        "setups": [trace_url("feasibility:request-detail", s["request_id"]) for s in report["setup"]["sites"]],
     }
 
 
-def _headline_links(links: dict) -> dict:
+def headline_links(report: dict, links: dict) -> dict[str, tuple[str, str]]:
+    """(url, what the list holds) for each headline figure with records behind it."""
+    engagements = (links["engagements"], "The engagements counted")
+    through_engagements = (links["engagements"], "The period's engagements, with the organisations met")
+    if report.get("financial_year"):
+        requests = (links["requests"], "Every request: the list filters by calendar year only")
+    else:
+        requests = (links["requests"], "The requests received, with their invitations and answers")
     return {
-        "engagements": links["engagements"],
-        "organisations_engaged": links["engagements"],
-        "organisations_new": links["engagements"],
-        "events_attended": links["events"],
-        "received": links["requests"],
-        "circulated": links["requests"],
-        "with_interest": links["requests"],
-        "with_interest_pct": links["requests"],
-        "median_response_days": links["requests"],
+        "engagements": engagements,
+        "organisations_engaged": through_engagements,
+        "organisations_new": through_engagements,
+        "events_attended": (links["events"], "Events starting in the period"),
+        "received": requests,
+        "circulated": requests,
+        "with_interest": requests,
+        "with_interest_pct": requests,
+        "median_response_days": requests,
     }
+
+
+def linked_headlines(report: dict, links: dict) -> list[dict]:
+    """The headline figures, each with `url` and `link_title` (empty where no list stands behind it)."""
+    by_key = headline_links(report, links)
+    return [
+        h | dict(zip(("url", "link_title"), by_key.get(h["key"], ("", "")), strict=True))
+        for h in reports.headline_figures(report)
+    ]
 
 
 def _linked_tables(report: dict, links: dict) -> dict:
     """The report's tables, each row split into its label (linked to its records where we can) and values."""
-    tables = reports.report_tables(report)
     row_links = {
         "engagements_by_kind": list(links["engagements_by_kind"].values()),
+        "engagements_by_month": links["engagements_by_month"],
         "feasibility_by_modality": list(links["requests_by_modality"].values()),
-        "events": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],
-        "setup": [trace_url("feasibility:request-detail", s["request_id"]) for s in report["setup"]["sites"]],
+        "history": links["requests_by_year"],
+        "centres": links["centres"],
+        "events": links["events_each"],
+        "setup": links["setups"],
     }
-    for name, table in tables.items():
-        urls = row_links.get(name, [])
-        table["body"] = [
-            {"first": row[0], "rest": row[1:], "link": urls[i] if i < len(urls) else ""}
-            for i, row in enumerate(table["rows"])
-        ]
-    return tables
+    return {name: reports.laid_out(table, row_links.get(name)) for name, table in reports.report_tables(report).items()}
 
 
 @login_required
 def annual_report_latest(request):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
+    _require_read(request)
     financial = _financial(request)
     return redirect(_report_url(kpis.last_complete_year(timezone.localdate(), financial=financial), financial))
 
@@ -118,17 +150,15 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         if narrative:
             initial = {"summary": narrative.summary, "highlights": narrative.highlights, "plans": narrative.plans}
         form = ReportNarrativeForm(initial=initial)
-    links = _trace_links(report)
-    headlines = reports.headline_figures(report)
-    headline_links = _headline_links(links)
-    for h in headlines:
-        h["url"] = headline_links.get(h["key"], "")
+    links = trace_links(report)
+    headlines = linked_headlines(report, links)
     today = timezone.localdate()
     period = kpis.period_for(year, financial=financial)
     return {
         "report": report,
         "year": year,
         "financial": financial,
+        "period": period,
         "complete": period.end < today,
         "headlines": headlines,
         "charts": charts.all_charts(report),
@@ -140,8 +170,9 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         "published": published,
         "can_write": can_write,
         "form": form if can_write and not published else None,
-        "previous_url": _report_url(year - 1, financial) if year - 1 >= FIRST_YEAR else "",
+        "previous_url": _report_url(year - 1, financial) if kpis.report_year_allowed(year - 1, today) else "",
         "next_url": _report_url(year + 1, financial) if year + 1 <= today.year else "",
+        "next_label": kpis.period_for(year + 1, financial=financial).label,
         "calendar_url": _report_url(year, False),
         "financial_url": _report_url(year, True),
         "pdf_url": reverse("crm:annual-report-pdf", args=[year]) + ("?financial=1" if financial else ""),
@@ -151,10 +182,7 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
 
 @login_required
 def annual_report_page(request, year: int):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
-    _check_year(year)
+    _require_read(request, year)
     return render(request, "crm/report.html", _page_context(request, year, _financial(request)))
 
 
@@ -195,10 +223,7 @@ def annual_report_publish(request, year: int):
 
 @login_required
 def annual_report_csv(request, year: int):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
-    _check_year(year)
+    _require_read(request, year)
     financial = _financial(request)
     name = request.GET.get("table", "")
     tables = reports.report_tables(reports.annual_report(year, financial=financial))
@@ -216,13 +241,9 @@ def annual_report_csv(request, year: int):
 
 @login_required
 def annual_report_pdf(request, year: int):
-    access.require(
-        access.can_read_reports(request.user), "The annual report is for the Programme Office and leadership."
-    )
-    _check_year(year)
+    _require_read(request, year)
     financial = _financial(request)
     pdf, narrative = report_pdf(year, financial=financial)
-    draft = not (narrative and narrative.published_at)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename(year, financial=financial, draft=draft)}"'
+    response["Content-Disposition"] = content_disposition(year, financial=financial, narrative=narrative)
     return response

@@ -121,6 +121,7 @@ def feasibility_figures(period: Period) -> dict:
     invitations = list(
         Invitation.objects.filter(in_period).values(
             "request_id",
+            "centre_id",
             "centre__code",
             "centre__name",
             "routed_at",
@@ -149,7 +150,14 @@ def feasibility_figures(period: Period) -> dict:
         circulated.add(inv["request_id"])
         centre = centres.setdefault(
             inv["centre__code"],
-            {"code": inv["centre__code"], "name": inv["centre__name"], "invited": 0, "answered": 0, "interested": 0},
+            {
+                "id": inv["centre_id"],
+                "code": inv["centre__code"],
+                "name": inv["centre__name"],
+                "invited": 0,
+                "answered": 0,
+                "interested": 0,
+            },
         )
         centre["invited"] += 1
         if inv["response__decision"]:
@@ -449,7 +457,6 @@ def report_tables(report: dict) -> dict[str, dict]:
             "title": "Answers by centre",
             "headers": [
                 "Centre",
-                "Code",
                 "Invited",
                 "Answered",
                 "Response rate %",
@@ -459,7 +466,6 @@ def report_tables(report: dict) -> dict[str, dict]:
             "rows": [
                 [
                     c["name"],
-                    c["code"],
                     c["invited"],
                     c["answered"],
                     c["response_rate"],
@@ -501,6 +507,30 @@ def report_tables(report: dict) -> dict[str, dict]:
                 for h in report["history"]
             ],
         },
+    }
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def laid_out(table: dict, links: list[str] | None = None) -> dict:
+    """The table with what the page and the PDF draw from: `columns` (title, and whether it holds numbers, set
+    right) and `body` rows (the first cell, linked to its records where a link is given, then the others)."""
+    links = links or []
+    numeric = [all(_is_number(v) for v in column if v is not None) for column in zip(*table["rows"], strict=True)]
+    numeric = numeric or [True] * len(table["headers"])
+    numeric[0] = False
+    return table | {
+        "columns": [{"title": title, "numeric": numeric[i]} for i, title in enumerate(table["headers"])],
+        "body": [
+            {
+                "first": row[0],
+                "link": links[i] if i < len(links) else "",
+                "cells": [{"value": value, "numeric": numeric[j]} for j, value in enumerate(row) if j],
+            }
+            for i, row in enumerate(table["rows"])
+        ],
     }
 
 

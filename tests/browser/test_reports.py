@@ -1,6 +1,7 @@
 """The Programme Office writes the annual report's narrative and publishes it, in a real browser."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -34,3 +35,15 @@ def test_it_writes_the_narrative_and_publishes_the_report(page, sign_in, alice, 
     expect(page.get_by_test_id("published")).to_be_visible()
     expect(page.get_by_test_id("narrative-form")).to_have_count(0)
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_it_follows_a_figure_to_the_records_behind_it(page, sign_in, alice):
+    last_year = datetime.date.today().year - 1
+    EngagementFactory(occurred_on=datetime.date(last_year, 6, 1), subject="Counted call with Astrelis")
+    EngagementFactory(occurred_on=datetime.date(last_year - 1, 6, 1), subject="Call the year before")
+    sign_in(alice)
+    page.goto(f"/reports/annual/{last_year}/")
+    page.locator('[data-figure="engagements"] a').click()
+    expect(page).to_have_url(re.compile(rf"occurred_after={last_year}-01-01&occurred_before={last_year}-12-31"))
+    expect(page.get_by_text("Counted call with Astrelis")).to_be_visible()
+    expect(page.get_by_text("Call the year before")).to_have_count(0)

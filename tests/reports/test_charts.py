@@ -35,3 +35,14 @@ def test_it_draws_the_same_svg_for_the_same_figures():
 def test_it_draws_the_year_so_far():
     drawn = charts.all_charts(year_so_far(datetime.date(2026, 3, 15)), ["engagements_by_month"])
     assert "<svg" in drawn["engagements_by_month"]["svg"]
+
+
+def test_it_says_so_when_no_organisation_was_engaged_in_either_year():
+    assert "No organisations engaged in either year" in charts.organisations(annual_report(2019))
+    EngagementFactory(occurred_on=datetime.date(2018, 5, 2))
+    assert "No organisations engaged" not in charts.organisations(annual_report(2019))
+
+
+def test_it_shortens_long_bar_labels_readably():
+    assert charts._label("London Great Ormond Street Paediatric ECMC") == "London Great Ormond Street Paed. ECMC"
+    assert charts._label("x" * 60).endswith("…") and len(charts._label("x" * 60)) == 42

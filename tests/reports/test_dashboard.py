@@ -3,11 +3,16 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from crm.reports import year_so_far
 from tests.factories import (
+    CentreCapabilityFactory,
+    CentreFactory,
     CentreResponseFactory,
     EngagementFactory,
     FeasibilityRequestFactory,
@@ -55,10 +60,63 @@ def test_it_lists_my_follow_ups_overdue_first(client_for, alice):
     assert "1 overdue" in html
 
 
-def test_it_lists_outstanding_answers(client_for, alice, leeds):
-    InvitationFactory(centre=leeds, request__reference="FR-2026-0101")
+def test_it_lists_outstanding_answers_of_circulating_requests_soonest_deadline_first(client_for, alice, leeds):
+    days = datetime.timedelta
+    later = InvitationFactory(centre=leeds, request__reference="FR-2026-0102", deadline=today() + days(9))
+    overdue = InvitationFactory(centre=leeds, request__reference="FR-2026-0101", deadline=today() - days(2))
+    soon = InvitationFactory(centre=leeds, request__reference="FR-2026-0103", deadline=today() + days(1))
+    CentreResponseFactory(invitation=InvitationFactory(centre=leeds, request__reference="FR-2026-0104"))
+    for status in ["triage", "summary_sent", "placed", "not_placed", "withdrawn"]:
+        InvitationFactory(centre=leeds, request__status=status, request__reference=f"FR-2026-{status}")
+    response = client_for(alice).get(HOME)
+    assert response.context["outstanding"] == [overdue, soon, later]
+    assert (response.context["outstanding_total"], response.context["outstanding_overdue"]) == (3, 1)
+    html = response.content.decode()
+    assert "1 overdue" in html
+    assert "overdue · due" in html and html.count("overdue · due") == 1
+    assert html.index("FR-2026-0101") < html.index("FR-2026-0103") < html.index("FR-2026-0102")
+    assert reverse("feasibility:request-detail", args=[overdue.request_id]) in html
+
+
+def test_it_shows_the_programme_office_profiles_to_check(client_for, alice, leeds, manchester):
+    stale = CentreFactory(name="Oxford ECMC", code="oxford")
+    CentreCapabilityFactory(centre=stale, confirmed_on=today() - datetime.timedelta(days=400))
+    CentreCapabilityFactory(
+        centre=leeds, capability__name="JACIE accreditation", expires_on=today() + datetime.timedelta(days=30)
+    )
+    CentreCapabilityFactory(centre=manchester)  # confirmed today, nothing expiring
+    response = client_for(alice).get(HOME)
+    flagged = {flags.centre.code: flags for flags in response.context["profiles_to_check"]}
+    assert set(flagged) == {"oxford", "leeds"}
+    assert (flagged["oxford"].stale_count, flagged["leeds"].expiring_count) == (1, 1)
+    html = response.content.decode()
+    assert 'data-testid="profiles-to-check"' in html
+    assert reverse("capabilities:centre-detail", args=[stale.pk]) in html
+    assert "JACIE accreditation · expires" in html
+    assert 'data-centre="manchester"' not in html
+
+
+def test_it_says_so_when_every_profile_is_current(client_for, alice, leeds):
+    CentreCapabilityFactory(centre=leeds)
     html = client_for(alice).get(HOME).content.decode()
-    assert "FR-2026-0101" in html
+    assert "Every centre's profile is current" in html
+
+
+def test_it_shows_centre_staff_the_requests_they_may_still_answer(client_for, bob, leeds, manchester):
+    days = datetime.timedelta
+    later = InvitationFactory(centre=leeds, deadline=today() + days(9))
+    due_today = InvitationFactory(centre=leeds, deadline=today())
+    InvitationFactory(centre=leeds, deadline=today() - days(1))
+    InvitationFactory(centre=leeds, deadline=today() - days(3))
+    CentreResponseFactory(invitation=InvitationFactory(centre=leeds))
+    InvitationFactory(centre=leeds, request__status="withdrawn")
+    InvitationFactory(centre=manchester)
+    response = client_for(bob).get(HOME)
+    assert response.context["to_answer"] == [due_today, later]
+    html = response.content.decode()
+    assert reverse("feasibility:answer", args=[due_today.pk]) in html
+    assert "due today" in html
+    assert "2 requests passed their deadline without an answer" in html
 
 
 def test_it_shows_viewers_the_figures_only(client_for, victor):
@@ -85,15 +143,43 @@ def test_it_shows_centre_staff_their_own_centres_scorecard(client_for, bob, leed
     assert 'data-centre="leeds"' in html and 'data-centre="manchester"' not in html
 
 
-@pytest.mark.parametrize("rows", [3, 30])
-def test_it_reads_the_dashboard_in_a_constant_number_of_queries(
-    rows, client_for, alice, leeds, django_assert_max_num_queries
-):
+def _queries_for_home(client, rows, alice, leeds):
     for i in range(rows):
         EngagementFactory(occurred_on=today() - datetime.timedelta(days=i % 20))
         request = FeasibilityRequestFactory(received_on=today() - datetime.timedelta(days=i % 20))
-        InvitationFactory(request=request, centre=leeds)
-        FollowUpFactory(owner=alice)
-    c = client_for(alice)
-    with django_assert_max_num_queries(40):
-        assert c.get(HOME).status_code == 200
+        InvitationFactory(request=request, centre=leeds, deadline=today() + datetime.timedelta(days=i % 7 - 3))
+        FollowUpFactory(owner=alice, due_on=today() + datetime.timedelta(days=i % 7 - 3))
+        centre = CentreFactory()
+        CentreCapabilityFactory(centre=centre, confirmed_on=today() - datetime.timedelta(days=400))
+        CentreCapabilityFactory(centre=centre, expires_on=today() + datetime.timedelta(days=i))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    return len(queries)
+
+
+def test_it_reads_the_programme_office_dashboard_in_a_constant_number_of_queries(client_for, alice, leeds):
+    client = client_for(alice)
+    few = _queries_for_home(client, 3, alice, leeds)
+    cache.clear()
+    many = _queries_for_home(client, 30, alice, leeds)
+    assert few == many
+    assert len(client.get(HOME).context["profiles_to_check"]) == 34  # and Leeds, with no profile
+
+
+def test_it_reads_a_centres_dashboard_in_a_constant_number_of_queries(client_for, bob, leeds):
+    client = client_for(bob)
+
+    def queries(rows):
+        for i in range(rows):
+            InvitationFactory(centre=leeds, deadline=today() + datetime.timedelta(days=i % 7 - 3))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        return len(captured)
+
+    assert queries(3) == queries(30)
+
+
+def test_it_points_viewers_to_what_they_can_read(client_for, victor):
+    html = client_for(victor).get(HOME).content.decode()
+    for name in ["crm:annual-report-latest", "feasibility:scorecard-list", "capabilities:centre-list"]:
+        assert f'href="{reverse(name)}"' in html

@@ -67,3 +67,9 @@ def test_it_has_exactly_the_design_path(api, alice):
     api.force_authenticate(alice)
     assert api.get("/api/v1/reports/annual/25/").status_code == 404
     assert api.post(URL, {}).status_code in (403, 405)
+
+
+def test_it_answers_404_for_a_year_out_of_range(api, alice):
+    api.force_authenticate(alice)
+    assert api.get("/api/v1/reports/annual/1999/").status_code == 404
+    assert api.get(f"/api/v1/reports/annual/{datetime.date.today().year + 2}/").status_code == 404

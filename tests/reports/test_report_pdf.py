@@ -164,3 +164,23 @@ def test_it_draws_the_charts_as_vectors_not_pictures(records, tmp_path):
     path.write_bytes(build_pdf(2025))
     listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True)
     assert len(listing.stdout.decode().strip().splitlines()) == 2  # the header only: no raster images
+
+
+def test_it_copies_the_published_pdf_from_the_command_unless_a_draft_is_asked_for(tmp_path, alice, records):
+    write(alice)
+    stored = services.report_publish(actor=alice, year=2025).published_pdf.read()
+    EngagementFactory(occurred_on=D(2025, 6, 1))
+    out, stdout = tmp_path / "report.pdf", io.StringIO()
+    call_command("annual_report", "--year", "2025", "--out", str(out), stdout=stdout)
+    assert out.read_bytes() == stored
+    assert "the stored PDF" in stdout.getvalue()
+    call_command("annual_report", "--year", "2025", "--out", str(out), "--draft", stdout=io.StringIO())
+    assert out.read_bytes() != stored
+    assert "4 engagements" in text_of(out.read_bytes())
+
+
+def test_it_refuses_a_year_out_of_range_in_the_command(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="between 2000 and"):
+        call_command("annual_report", "--year", "1999", "--out", str(tmp_path / "r.pdf"), stdout=io.StringIO())

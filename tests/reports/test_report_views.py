@@ -48,7 +48,9 @@ def test_it_shows_the_report_with_the_year_before(client_for, alice, records):
 
 def test_it_shows_a_financial_year(client_for, alice, records):
     response = client_for(alice).get(page(financial=True))
-    assert "Industry Engagement Report 2025/26" in response.content.decode()
+    html = response.content.decode()
+    assert "Industry Engagement Report 2025/26" in html
+    assert "1 April 2025 to 31 March 2026" in html
     assert response.context["report"]["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
 
 
@@ -120,13 +122,6 @@ def test_it_downloads_every_table_as_csv(client_for, alice, records):
     assert c.get(reverse("crm:annual-report-csv", args=[2025]) + "?table=nope").status_code == 404
 
 
-def test_it_links_figures_to_the_records_behind_them(settings):
-    from crm.report_views import trace_url
-
-    assert trace_url("no-such:page", kind="call") == ""
-    assert trace_url("crm:annual-report", 2025, financial=1) == "/reports/annual/2025/?financial=1"
-
-
 def test_it_refuses_years_out_of_range(client_for, alice):
     assert client_for(alice).get(page(1999)).status_code == 404
 
@@ -146,3 +141,44 @@ def test_it_shows_the_page_in_a_constant_number_of_queries(rows, client_for, ali
     c = client_for(alice)
     with django_assert_max_num_queries(32):
         assert c.get(page()).status_code == 200
+
+
+def test_it_sets_number_columns_right_and_words_left():
+    from crm.reports import laid_out
+
+    table = laid_out(
+        {
+            "title": "Site set-up",
+            "headers": ["Request", "Centre", "Days to open", "Days overall"],
+            "rows": [["FR-1", "Leeds ECMC", 12, None], ["FR-2", "Manchester ECMC", 40.5, None]],
+        },
+        ["/requests/1/"],
+    )
+    assert [c["numeric"] for c in table["columns"]] == [False, False, True, True]
+    assert table["body"][0]["link"] == "/requests/1/" and table["body"][1]["link"] == ""
+    assert [(c["value"], c["numeric"]) for c in table["body"][1]["cells"]] == [
+        ("Manchester ECMC", False),
+        (40.5, True),
+        (None, True),
+    ]
+
+
+def test_it_draws_number_columns_right_on_the_page(client_for, alice, records):
+    html = client_for(alice).get(page()).content.decode()
+    assert '<th scope="col" class="text-end">2025</th>' in html
+    assert '<td class="text-end">1</td>' in html
+
+
+def test_it_links_the_narrative_to_its_full_history_for_readers_only(client_for, alice, victor, bob):
+    c = client_for(alice)
+    url = reverse("crm:annual-report-narrative", args=[2025])
+    c.post(url, {"summary": "A strong year.", "highlights": ""})
+    c.post(url, {"summary": "A very strong year.", "highlights": ""})
+    narrative = ReportNarrative.objects.get()
+    history = reverse("crm:history", args=["crm.reportnarrative", narrative.pk])
+    assert f'href="{history}"' in c.get(page()).content.decode()
+    response = c.get(history)
+    assert response.status_code == 200
+    assert "A strong year." in response.content.decode() and "A very strong year." in response.content.decode()
+    assert client_for(victor).get(history).status_code == 200
+    assert client_for(bob).get(history).status_code == 404

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from crm import kpis
-from crm.report_pdf import build_pdf, narrative_for
+from crm.report_pdf import build_pdf, narrative_for, report_pdf
 
 
 class Command(BaseCommand):
@@ -18,19 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="Draw a fresh draft even if the year is published.")
 
     def handle(self, *args, year, out, financial, draft, **options):
-        if not 2000 <= year <= 2100:
-            raise CommandError("Give a year between 2000 and 2100.")
+        today = timezone.localdate()
+        if not kpis.report_year_allowed(year, today):
+            raise CommandError(f"Give a year between {kpis.FIRST_REPORT_YEAR} and {today.year + 1}.")
         period = kpis.period_for(year, financial=financial)
         self.stdout.write(f"Industry Engagement Report {period.label} ({period.start} to {period.end})")
-        narrative = narrative_for(year, financial=financial)
-        if narrative and narrative.published_at and narrative.published_pdf and not draft:
-            self.stdout.write(f"Published {narrative.published_at:%d %b %Y}: copying the stored PDF")
-            with narrative.published_pdf.open("rb") as stored:
-                pdf = stored.read()
+
+        def say(message: str) -> None:
+            self.stdout.write(f"  {message}…")
+
+        if draft:
+            pdf = build_pdf(year, financial=financial, narrative=narrative_for(year, financial=financial), progress=say)
         else:
-            pdf = build_pdf(
-                year, financial=financial, narrative=narrative, progress=lambda m: self.stdout.write(f"  {m}…")
-            )
+            pdf, _ = report_pdf(year, financial=financial, progress=say)
         path = Path(out)
         try:
             path.write_bytes(pdf)
