@@ -78,6 +78,16 @@ INTEREST_COMMENTS = [
     "Good referral network for this population across the region.",
     "",
 ]
+NOT_PLACED_NOTES = [
+    "The sponsor chose sites outside the UK for this study.",
+    "The sponsor placed the study with sites outside the network.",
+    "The sponsor needed fewer sites than planned and chose existing partners.",
+]
+WITHDRAWN_NOTES = [
+    "The sponsor paused the programme after an interim safety review.",
+    "The sponsor deprioritised the asset in its portfolio review.",
+    "The study was cancelled after the sponsor's funding round.",
+]
 PIS = ["Dr A. Okafor", "Prof. R. Lindqvist", "Dr S. Patel", "Dr M. Byrne", "Prof. J. Whitcombe", "Dr L. Moreau"]
 
 
@@ -292,6 +302,7 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
             continue
         answered.append((invitation, answered_on, r))
     interested_any = False
+    interested = []
     for index, (invitation, answered_on, r) in enumerate(answered):
         if has_interest and (r < 0.35 or (index == len(answered) - 1 and not interested_any)):
             decision = "interested"
@@ -299,7 +310,9 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
             decision = "declined"
         else:
             decision = "more_info"
-        interested_any = interested_any or decision == "interested"
+        if decision == "interested":
+            interested_any = True
+            interested.append(invitation)
         at = _datetime(answered_on, 14)
         CentreResponse.objects.create(
             invitation=invitation,
@@ -314,42 +327,51 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
         )
         counts["responses"] += 1
 
+    # The office closes the round 3 to 15 working days after the last deadline: the summary goes to the
+    # sponsor (or, now and then, the sponsor withdraws first). Only the last few weeks' requests circulate.
     last_deadline = max((i.deadline for i in invitations), default=routed_on)
-    summary_on = add_working_days(last_deadline, 2 + int(summary_roll * 6))
-    if summary_on <= today and summary_roll < 0.92:
-        SponsorSummary.objects.create(
-            request=request,
-            sent_on=summary_on,
-            sent_to=f"Clinical operations, {sponsor.name}",
-            sent_by=owner,
-            centres_consulted=len(invitations),
-            centres_interested=sum(
-                1
-                for inv, _d, _r in answered
-                if CentreResponse.objects.filter(invitation=inv, decision="interested").exists()
-            ),
-        )
-        counts["summaries"] += 1
-        request.status = "summary_sent"
+    summary_on = add_working_days(last_deadline, 3 + int(summary_roll * 13))
+    if summary_on > today:
+        request.save(update_fields=["status"])
+        return counts
+    if summary_roll >= 0.95:
+        request.status = "withdrawn"
+        request.closed_on = summary_on
+        request.outcome_notes = rng.choice(WITHDRAWN_NOTES)
+        request.save(update_fields=["status", "closed_on", "outcome_notes"])
+        return counts
+    SponsorSummary.objects.create(
+        request=request,
+        sent_on=summary_on,
+        sent_to=f"Clinical operations, {sponsor.name}",
+        sent_by=owner,
+        centres_consulted=len(invitations),
+        centres_interested=len(interested),
+    )
+    counts["summaries"] += 1
+    request.status = "summary_sent"
 
-    decided_on = summary_on + datetime.timedelta(days=30 + int(outcome_roll * 60))
-    if decided_on <= today and request.status == "summary_sent":
-        interested = [
-            inv
-            for inv, _d, _r in answered
-            if CentreResponse.objects.filter(invitation=inv, decision="interested").exists()
-        ]
+    # The sponsor decides three to ten weeks later.
+    decided_on = summary_on + datetime.timedelta(days=21 + int(outcome_roll * 49))
+    if decided_on <= today:
         if interested and outcome_roll < 0.5:
             request.status = "placed"
             selected = interested[: max(1, min(len(interested), int(outcome_roll * 8)))]
+            names = [i.centre.name for i in selected]
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            request.outcome_notes = f"The sponsor selected {listed}."
             for invitation in selected:
                 counts["set-ups"] += _seed_setup(rng, request, invitation.centre, decided_on, today)
-        elif outcome_roll < 0.9:
+        elif outcome_roll < 0.93:
             request.status = "not_placed"
+            request.outcome_notes = (
+                rng.choice(NOT_PLACED_NOTES) if interested else "No centre in the network could take part."
+            )
         else:
             request.status = "withdrawn"
+            request.outcome_notes = rng.choice(WITHDRAWN_NOTES)
         request.closed_on = decided_on
-    request.save(update_fields=["status", "closed_on"])
+    request.save(update_fields=["status", "closed_on", "outcome_notes"])
     return counts
 
 

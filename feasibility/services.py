@@ -793,18 +793,15 @@ def setup_update(*, actor, setup: SiteSetUp, advanced_therapy: bool | None = Non
 
 
 def invitations_to_remind(today: datetime.date | None = None):
-    """Unanswered, not yet reminded invitations of open requests whose deadline is 2 working days away or less."""
+    """Outstanding, not yet reminded invitations whose deadline is 2 working days away or less."""
     today = today or timezone.localdate()
     candidates = (
-        Invitation.objects.unanswered()
-        .filter(reminded_at__isnull=True, deadline__gte=today, request__status__in=OPEN_FOR_ANSWERS)
+        Invitation.objects.outstanding()
+        .filter(reminded_at__isnull=True, deadline__gte=today)
         .select_related("request", "centre")
         .prefetch_related("centre__members")
     )
     return [i for i in candidates if add_working_days(today, REMINDER_WORKING_DAYS, i.centre.nation) >= i.deadline]
-
-
-OPEN_FOR_ANSWERS = (RequestStatus.CIRCULATING, RequestStatus.SUMMARY_SENT)
 
 
 def invitations_remind(today: datetime.date | None = None) -> int:

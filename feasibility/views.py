@@ -367,13 +367,12 @@ def to_answer(request):
 
 @login_required
 def outstanding(request):
-    """Unanswered invitations of open requests, overdue first."""
+    """Answers still awaited (Invitation.objects.outstanding: circulating requests only), overdue first."""
     access.require(access.reads_everything(request.user))
     today = timezone.localdate()
     invitations = (
         access.visible_invitations(request.user)
-        .unanswered()
-        .filter(request__status__in=[RequestStatus.CIRCULATING, RequestStatus.SUMMARY_SENT])
+        .outstanding()
         .select_related("request", "centre")
         .order_by("deadline", "centre__name")
     )

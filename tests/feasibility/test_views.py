@@ -160,9 +160,11 @@ def test_it_lists_outstanding_answers(client, alice, leeds):
     overdue = InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=1))
     answered = InvitationFactory(centre=leeds)
     CentreResponseFactory(invitation=answered)
+    reported = InvitationFactory(centre=leeds, request__status="summary_sent", deadline=overdue.deadline)
     html = get_as(client, alice, reverse("feasibility:outstanding")).content.decode()
     assert overdue.request.reference in html
     assert answered.request.reference not in html
+    assert reported.request.reference not in html
 
 
 def test_it_creates_a_request_from_an_engagement(client, alice, taxonomy):
