@@ -113,6 +113,10 @@ def _profiles(centres: list[Centre]) -> list[matching.CentreProfile]:
     return [matching.CentreProfile(id=c.pk, name=c.name, active=c.active, levels=levels[c.pk]) for c in centres]
 
 
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
 def _datetime(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
@@ -132,7 +136,12 @@ def seed(*, users, centres) -> dict[str, int]:
         for code, level in p.levels.items():
             if level in matching.HELD:
                 held_counts[code] = held_counts.get(code, 0) + 1
-    common = sorted(code for code, n in held_counts.items() if n >= 5 and code not in ("adult", "paediatric"))
+    # Required capabilities are services (PET-CT, radiopharmacy...); tumour types go in their own field.
+    common = sorted(
+        code
+        for code, n in held_counts.items()
+        if n >= 5 and code not in ("adult", "paediatric") and code not in tumours
+    )
     others = list(
         Capability.objects.filter(is_tumour_type=False)
         .exclude(code__in=["adult", "paediatric"])
@@ -320,12 +329,26 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
             decline_reason=_weighted(rng, DECLINE_REASONS) if decision == "declined" else "",
             principal_investigator=rng.choice(PIS) if decision == "interested" else "",
             estimated_patients=rng.randrange(2, 12) if decision == "interested" else None,
+            earliest_start=(
+                _month_start(received + datetime.timedelta(days=rng.randrange(90, 200)))
+                if decision == "interested"
+                else None
+            ),
             comments=rng.choice(INTEREST_COMMENTS) if decision == "interested" else "",
             responded_by=None,
             responded_at=at,
             first_responded_at=at,
         )
         counts["responses"] += 1
+
+    # The daily job reminds a centre two working days before its deadline, unless it has answered.
+    answered_on_by_invitation = {invitation.pk: answered_on for invitation, answered_on, _r in answered}
+    for invitation in invitations:
+        reminded_on = add_working_days(routed_on, 8, invitation.centre.nation)
+        answered_on = answered_on_by_invitation.get(invitation.pk)
+        if reminded_on <= today and (answered_on is None or answered_on > reminded_on):
+            invitation.reminded_at = _datetime(reminded_on, 7)
+            invitation.save(update_fields=["reminded_at"])
 
     # The office closes the round 3 to 15 working days after the last deadline: the summary goes to the
     # sponsor (or, now and then, the sponsor withdraws first). Only the last few weeks' requests circulate.

@@ -199,4 +199,4 @@ class RequestFilterForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    attachments = MultipleFileField(help_text="PDF, DOCX or XLSX, up to 10 MB each.")
+    attachments = MultipleFileField(label="Add documents", help_text="PDF, DOCX or XLSX, up to 10 MB each.")

@@ -321,6 +321,7 @@ def test_it_lists_requests_in_constant_queries(client, alice, leeds, django_asse
     def grow(n):
         for _ in range(n):
             CentreResponseFactory(invitation=InvitationFactory(centre=leeds))
+            InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=n % 2))
             FeasibilityRequestFactory(status="triage")
 
     grow(3)
@@ -414,3 +415,55 @@ def test_it_filters_and_pages_the_request_list(client, alice, sponsor):
     FeasibilityRequestFactory.create_batch(55, status="circulating")
     html = client.get(reverse("feasibility:request-list") + "?status=circulating").content.decode()
     assert "Page 1 of 2" in html and "status=circulating&amp;page=2" in html
+
+
+def test_it_shows_the_request_detail_in_constant_queries(client, alice, sponsor, django_assert_max_num_queries):
+    from tests.factories import CentreFactory
+
+    request = FeasibilityRequestFactory(sponsor=sponsor, status="circulating")
+    client.force_login(alice)
+
+    def grow(n):
+        for _ in range(n):
+            CentreResponseFactory(invitation=InvitationFactory(request=request, centre=CentreFactory()))
+            InvitationFactory(request=request, centre=CentreFactory())
+
+    grow(3)
+    with django_assert_max_num_queries(60) as small:
+        client.get(reverse("feasibility:request-detail", args=[request.pk]))
+    grow(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("feasibility:request-detail", args=[request.pk]))
+
+
+@pytest.mark.parametrize("who", ["alice", "victor"])
+def test_it_links_the_request_and_each_answer_to_their_history(client, who, routed, bob, request):
+    answered = CentreResponseFactory(invitation=routed, decision="interested")
+    html = get_as(client, request.getfixturevalue(who), reverse("feasibility:request-detail", args=[routed.request_id]))
+    html = html.content.decode()
+    assert reverse("crm:history", args=["feasibility.feasibilityrequest", routed.request_id]) in html
+    assert reverse("crm:history", args=["feasibility.centreresponse", answered.pk]) in html
+
+
+def test_it_links_an_unanswered_invitation_to_its_history_but_not_for_centre_staff(client, alice, bob, routed):
+    url = reverse("feasibility:request-detail", args=[routed.request_id])
+    history = reverse("crm:history", args=["feasibility.invitation", routed.pk])
+    assert history in get_as(client, alice, url).content.decode()
+    assert "/history/" not in get_as(client, bob, url).content.decode()
+
+
+def test_it_groups_outstanding_answers_under_their_request(client, alice, leeds, manchester):
+    first = InvitationFactory(centre=leeds, deadline=TODAY + datetime.timedelta(days=3))
+    InvitationFactory(request=first.request, centre=manchester, deadline=TODAY + datetime.timedelta(days=3))
+    html = get_as(client, alice, reverse("feasibility:outstanding")).content.decode()
+    assert html.count(f">{first.request.reference}</a>") == 1
+    assert "Leeds ECMC" in html and "Manchester ECMC" in html
+
+
+def test_it_counts_overdue_on_a_scorecard_only_while_the_request_circulates(client, alice, leeds):
+    past = TODAY - datetime.timedelta(days=5)
+    InvitationFactory(centre=leeds, deadline=past)
+    InvitationFactory(centre=leeds, deadline=past, request__status="summary_sent")
+    html = get_as(client, alice, reverse("feasibility:scorecard", args=[leeds.pk])).content.decode()
+    assert "2 not answered" in html
+    assert "1 overdue now" in html
