@@ -12,10 +12,10 @@ import random
 
 from django.utils import timezone
 
-from capabilities.models import Capability, Centre, CentreCapability, ModalityRule
+from capabilities.models import Capability, Centre, ModalityRule
 from crm.models import Role
 from engagements.models import Organisation
-from feasibility import matching
+from feasibility import matching, services
 from feasibility.models import (
     CentreResponse,
     FeasibilityRequest,
@@ -105,14 +105,6 @@ def _sponsors(rng) -> list[Organisation]:
     return sponsors
 
 
-def _profiles(centres: list[Centre]) -> list[matching.CentreProfile]:
-    levels: dict[int, dict[str, str]] = {c.pk: {} for c in centres}
-    for centre_id, code, level in CentreCapability.objects.values_list("centre_id", "capability__code", "level"):
-        if centre_id in levels:
-            levels[centre_id][code] = level
-    return [matching.CentreProfile(id=c.pk, name=c.name, active=c.active, levels=levels[c.pk]) for c in centres]
-
-
 def _month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -128,7 +120,7 @@ def seed(*, users, centres) -> dict[str, int]:
     sponsors = _sponsors(rng)
     centre_list = [c for c in Centre.objects.order_by("name") if c.active]
     by_id = {c.pk: c for c in centre_list}
-    profiles = _profiles(centre_list)
+    profiles = services.centre_profiles(centre_list, today)
     any_profile = any(p.levels for p in profiles)
     tumours = list(Capability.objects.filter(is_tumour_type=True).values_list("code", flat=True))
     held_counts: dict[str, int] = {}

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -552,14 +551,15 @@ def route_request(
 # Answers ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Answer:
-    decision: str
-    decline_reason: str = ""
-    principal_investigator: str = ""
-    estimated_patients: int | None = None
-    earliest_start: datetime.date | None = None
-    comments: str = ""
+# The fields of a centre's answer, as submit_response takes them.
+ANSWER_FIELDS = (
+    "decision",
+    "decline_reason",
+    "principal_investigator",
+    "estimated_patients",
+    "earliest_start",
+    "comments",
+)
 
 
 @transaction.atomic
@@ -578,11 +578,7 @@ def submit_response(
     invitation = (
         Invitation.objects.select_related("request", "centre").select_for_update(of=("self",)).get(pk=invitation.pk)
     )
-    if not (
-        access.is_programme_office(actor)
-        or (access.is_centre_staff(actor) and invitation.centre_id in access.own_centre_ids(actor))
-    ):
-        raise PermissionDenied("Only the invited centre's staff or the Programme Office can answer this request.")
+    access.require(access.answers_for_centre(actor, invitation), access.ANSWERS_FOR_CENTRE_ONLY)
     refusal = access.answer_refusal(actor, invitation)
     if refusal:
         raise ValidationError(refusal)

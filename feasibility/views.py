@@ -40,7 +40,6 @@ from feasibility.models import (
     FIRST_PARTICIPANT_TARGET_DAYS,
     OPEN_TARGET_DAYS,
     OVERALL_TARGET_DAYS,
-    CentreResponse,
     Decision,
     FeasibilityRequest,
     Invitation,
@@ -294,23 +293,9 @@ def attachment_download(request, pk, attachment_pk):
 
 
 def _answer_form_for(invitation, data=None):
-    try:
-        answer = invitation.response
-    except CentreResponse.DoesNotExist:
-        answer = None
-    initial = {}
-    if answer:
-        initial = {
-            name: getattr(answer, name)
-            for name in (
-                "decision",
-                "decline_reason",
-                "principal_investigator",
-                "estimated_patients",
-                "earliest_start",
-                "comments",
-            )
-        }
+    """The answer form, filled with the answer on record if there is one."""
+    answer = getattr(invitation, "response", None)
+    initial = {name: getattr(answer, name) for name in services.ANSWER_FIELDS} if answer else {}
     return AnswerForm(data, initial=initial, prefix=f"inv{invitation.pk}")
 
 
@@ -319,10 +304,7 @@ def answer(request, pk):
     invitation = _get_invitation_for_user(request.user, pk)
     refusal = access.answer_refusal(request.user, invitation)
     if request.method == "POST":
-        access.require(
-            access.is_programme_office(request.user) or invitation.centre_id in access.own_centre_ids(request.user),
-            "Only the invited centre's staff or the Programme Office can answer this request.",
-        )
+        access.require(access.answers_for_centre(request.user, invitation), access.ANSWERS_FOR_CENTRE_ONLY)
         form = _answer_form_for(invitation, request.POST)
         if form.is_valid():
             try:
