@@ -108,7 +108,7 @@ class AnswerForm(forms.Form):
     )
     principal_investigator = forms.CharField(max_length=200, required=False)
     estimated_patients = forms.IntegerField(min_value=0, required=False, label="Patients you expect to recruit")
-    earliest_start = forms.DateField(required=False, widget=DATE)
+    earliest_start = forms.DateField(required=False, widget=DATE, help_text="When your centre could open the study.")
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 

@@ -325,6 +325,7 @@ def answer(request, pk):
         "object": invitation.request,
         "form": form,
         "refusal": refusal,
+        "on_behalf": access.reads_everything(request.user),
         "requirements": invitation.request.requirements.select_related("capability"),
         "tumour_types": invitation.request.tumour_types.all(),
         "attachments": invitation.request.attachments.all(),
