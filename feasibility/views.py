@@ -562,17 +562,28 @@ def setup_rows(setups):
     rows = []
     for setup in setups:
         stages = [
-            ("Approval", setup.days_to_approval, setup.approval_target_days),
-            ("Open", setup.days_to_open, OPEN_TARGET_DAYS),
-            ("First participant", setup.days_to_first_participant, FIRST_PARTICIPANT_TARGET_DAYS),
-            ("Overall", setup.days_overall, OVERALL_TARGET_DAYS),
+            ("Approval", setup.days_to_approval, setup.approval_target_days, setup.regulatory_approved_on),
+            ("Open", setup.days_to_open, OPEN_TARGET_DAYS, setup.opened_on),
+            (
+                "First participant",
+                setup.days_to_first_participant,
+                FIRST_PARTICIPANT_TARGET_DAYS,
+                setup.first_participant_on,
+            ),
+            ("Overall", setup.days_overall, OVERALL_TARGET_DAYS, None),
         ]
         rows.append(
             {
                 "setup": setup,
                 "stages": [
-                    {"label": label, "days": days, "target": target, "status": kpis.target_status(days, target)}
-                    for label, days, target in stages
+                    {
+                        "label": label,
+                        "days": days,
+                        "target": target,
+                        "on": on,
+                        "status": kpis.target_status(days, target),
+                    }
+                    for label, days, target, on in stages
                 ],
             }
         )

@@ -296,8 +296,15 @@ def test_it_shows_set_up_against_targets(client, alice, placed):
         opened_on=d + datetime.timedelta(days=120),
     )
     html = get_as(client, alice, reverse("feasibility:outcome", args=[placed.request_id])).content.decode()
-    assert '<td class="text-end target-met">50 days</td>' in html
-    assert '<td class="text-end target-missed">70 days</td>' in html
+    approved, opened = d + datetime.timedelta(days=50), d + datetime.timedelta(days=120)
+    assert (
+        f'<td class="text-end target-met">50 days<div class="small fw-normal text-body-secondary">{approved:%-d %b %Y}'
+        in html
+    )
+    assert (
+        f'<td class="text-end target-missed">70 days<div class="small fw-normal text-body-secondary">{opened:%-d %b %Y}'
+        in html
+    )
     assert "target-pending" in html
 
 
@@ -467,3 +474,9 @@ def test_it_counts_overdue_on_a_scorecard_only_while_the_request_circulates(clie
     html = get_as(client, alice, reverse("feasibility:scorecard", args=[leeds.pk])).content.decode()
     assert "2 not answered" in html
     assert "1 overdue now" in html
+
+
+def test_it_links_each_set_up_to_its_history(client, alice, placed):
+    html = get_as(client, alice, reverse("feasibility:outcome", args=[placed.request_id])).content.decode()
+    assert reverse("crm:history", args=["feasibility.sitesetup", placed.pk]) in html
+    assert reverse("crm:history", args=["feasibility.feasibilityrequest", placed.request_id]) in html
