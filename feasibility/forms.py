@@ -135,10 +135,13 @@ class PublicOpportunityForm(forms.Form):
     title = forms.CharField(max_length=300, label="Study title")
     asset = forms.CharField(max_length=200, required=False, label="Investigational product")
     modality = forms.ChoiceField(choices=Modality.choices)
-    phase = forms.ChoiceField(choices=Phase.choices)
+    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.PHASE_1)
     populations = forms.MultipleChoiceField(
         choices=POPULATION_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["adult"]
     )
+    sites_sought = forms.IntegerField(min_value=1, required=False, label="UK sites sought")
+    patients_total = forms.IntegerField(min_value=1, required=False, label="Patients in total")
+    planned_start = forms.DateField(required=False, widget=DATE, help_text="Roughly, if known.")
     synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), help_text="No patient-identifiable data.")
     attachments = MultipleFileField(
         required=False, help_text="Optional: PDF, DOCX or XLSX, up to 10 MB each (protocol synopsis, site criteria)."

@@ -310,6 +310,9 @@ def request_submit_public(
     modality: str = Modality.OTHER,
     phase: str = Phase.PHASE_1,
     asset: str = "",
+    sites_sought: int | None = None,
+    patients_total: int | None = None,
+    planned_start: datetime.date | None = None,
     attachments: Iterable[UploadedFile] = (),
 ) -> FeasibilityRequest:
     """A sponsor's opportunity through the public form: into triage, with an acknowledgement email."""
@@ -336,6 +339,9 @@ def request_submit_public(
         modality=modality,
         phase=phase,
         asset=asset,
+        sites_sought=sites_sought,
+        patients_total=patients_total,
+        planned_start=planned_start,
         synopsis=synopsis.strip(),
         under_nda=True,
         source=Source.PUBLIC_FORM,

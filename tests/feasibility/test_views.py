@@ -228,6 +228,15 @@ def test_it_takes_a_public_opportunity(client, django_capture_on_commit_callback
     assert mail.outbox[0].to == ["nia@nova.example"]
 
 
+def test_it_keeps_the_sites_patients_and_start_a_sponsor_gives(client):
+    cache.clear()
+    start = TODAY + datetime.timedelta(days=150)
+    data = public_data(sites_sought="4", patients_total="36", planned_start=start.isoformat())
+    assert client.post(reverse("feasibility:public-form"), data).status_code == 302
+    made = FeasibilityRequest.objects.get()
+    assert (made.sites_sought, made.patients_total, made.planned_start) == (4, 36, start)
+
+
 def test_it_shows_the_public_form_to_anonymous_visitors(client):
     html = client.get(reverse("feasibility:public-form")).content.decode()
     assert "confidentiality agreement" in html and 'class="hp-field"' in html
