@@ -237,6 +237,15 @@ def test_it_keeps_the_sites_patients_and_start_a_sponsor_gives(client):
     assert (made.sites_sought, made.patients_total, made.planned_start) == (4, 36, start)
 
 
+def test_it_renders_every_field_of_the_public_form():
+    from django.test import Client
+
+    from feasibility.forms import PublicOpportunityForm
+
+    html = Client().get(reverse("feasibility:public-form")).content.decode()
+    assert all(f'name="{name}"' in html for name in PublicOpportunityForm.base_fields)
+
+
 def test_it_shows_the_public_form_to_anonymous_visitors(client):
     html = client.get(reverse("feasibility:public-form")).content.decode()
     assert "confidentiality agreement" in html and 'class="hp-field"' in html
