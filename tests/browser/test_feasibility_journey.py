@@ -54,7 +54,7 @@ def test_it_previews_matches_and_logs_a_request(page, sign_in, alice, leeds):
     page.goto("/requests/new/")
     page.locator("#id_title").fill("CB-11 dose escalation")
     page.locator("#id_sponsor").select_option(label="Corvid Bio")
-    page.get_by_label("Paediatric").check()
+    page.get_by_label("Paediatric", exact=True).check()
     expect(page.locator("#matches-preview")).to_contain_text("of 1 centres eligible")
     page.get_by_role("button", name="Log request").click()
     expect(page.get_by_role("alert")).to_contain_text("logged")
