@@ -180,10 +180,18 @@ def visible_setups(user) -> QuerySet[SiteSetUp]:
     return SiteSetUp.objects.none()
 
 
+ANSWERS_FOR_CENTRE_ONLY = "Only the invited centre's staff or the Programme Office can answer this request."
+
+
+def answers_for_centre(user, invitation: Invitation) -> bool:
+    """The invited centre's staff, or the Programme Office on its behalf (whatever the deadline)."""
+    return is_programme_office(user) or (is_centre_staff(user) and invitation.centre_id in own_centre_ids(user))
+
+
 def answer_refusal(user, invitation: Invitation, today: datetime.date | None = None) -> str | None:
     """Why this user may not answer this invitation now, in words; None when they may."""
-    if not (is_programme_office(user) or (is_centre_staff(user) and invitation.centre_id in own_centre_ids(user))):
-        return "Only the invited centre's staff or the Programme Office can answer this request."
+    if not answers_for_centre(user, invitation):
+        return ANSWERS_FOR_CENTRE_ONLY
     if invitation.request.is_closed:
         return f"This request is {invitation.request.get_status_display().lower()}; it takes no more answers."
     today = today or timezone.localdate()

@@ -43,15 +43,7 @@ class CentreResponseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CentreResponse
-        fields = [
-            "decision",
-            "decline_reason",
-            "principal_investigator",
-            "estimated_patients",
-            "earliest_start",
-            "comments",
-            "responded_at",
-        ]
+        fields = [*services.ANSWER_FIELDS, "responded_at"]
         read_only_fields = ["responded_at"]
 
 

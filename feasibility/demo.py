@@ -12,10 +12,10 @@ import random
 
 from django.utils import timezone
 
-from capabilities.models import Capability, Centre, CentreCapability, ModalityRule
+from capabilities.models import Capability, Centre, ModalityRule
 from crm.models import Role
 from engagements.models import Organisation
-from feasibility import matching
+from feasibility import matching, services
 from feasibility.models import (
     CentreResponse,
     FeasibilityRequest,
@@ -78,6 +78,16 @@ INTEREST_COMMENTS = [
     "Good referral network for this population across the region.",
     "",
 ]
+NOT_PLACED_NOTES = [
+    "The sponsor chose sites outside the UK for this study.",
+    "The sponsor placed the study with sites outside the network.",
+    "The sponsor needed fewer sites than planned and chose existing partners.",
+]
+WITHDRAWN_NOTES = [
+    "The sponsor paused the programme after an interim safety review.",
+    "The sponsor deprioritised the asset in its portfolio review.",
+    "The study was cancelled after the sponsor's funding round.",
+]
 PIS = ["Dr A. Okafor", "Prof. R. Lindqvist", "Dr S. Patel", "Dr M. Byrne", "Prof. J. Whitcombe", "Dr L. Moreau"]
 
 
@@ -95,12 +105,8 @@ def _sponsors(rng) -> list[Organisation]:
     return sponsors
 
 
-def _profiles(centres: list[Centre]) -> list[matching.CentreProfile]:
-    levels: dict[int, dict[str, str]] = {c.pk: {} for c in centres}
-    for centre_id, code, level in CentreCapability.objects.values_list("centre_id", "capability__code", "level"):
-        if centre_id in levels:
-            levels[centre_id][code] = level
-    return [matching.CentreProfile(id=c.pk, name=c.name, active=c.active, levels=levels[c.pk]) for c in centres]
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
 
 
 def _datetime(day: datetime.date, hour: int) -> datetime.datetime:
@@ -114,7 +120,7 @@ def seed(*, users, centres) -> dict[str, int]:
     sponsors = _sponsors(rng)
     centre_list = [c for c in Centre.objects.order_by("name") if c.active]
     by_id = {c.pk: c for c in centre_list}
-    profiles = _profiles(centre_list)
+    profiles = services.centre_profiles(centre_list, today)
     any_profile = any(p.levels for p in profiles)
     tumours = list(Capability.objects.filter(is_tumour_type=True).values_list("code", flat=True))
     held_counts: dict[str, int] = {}
@@ -122,7 +128,12 @@ def seed(*, users, centres) -> dict[str, int]:
         for code, level in p.levels.items():
             if level in matching.HELD:
                 held_counts[code] = held_counts.get(code, 0) + 1
-    common = sorted(code for code, n in held_counts.items() if n >= 5 and code not in ("adult", "paediatric"))
+    # Required capabilities are services (PET-CT, radiopharmacy...); tumour types go in their own field.
+    common = sorted(
+        code
+        for code, n in held_counts.items()
+        if n >= 5 and code not in ("adult", "paediatric") and code not in tumours
+    )
     others = list(
         Capability.objects.filter(is_tumour_type=False)
         .exclude(code__in=["adult", "paediatric"])
@@ -292,6 +303,7 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
             continue
         answered.append((invitation, answered_on, r))
     interested_any = False
+    interested = []
     for index, (invitation, answered_on, r) in enumerate(answered):
         if has_interest and (r < 0.35 or (index == len(answered) - 1 and not interested_any)):
             decision = "interested"
@@ -299,7 +311,9 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
             decision = "declined"
         else:
             decision = "more_info"
-        interested_any = interested_any or decision == "interested"
+        if decision == "interested":
+            interested_any = True
+            interested.append(invitation)
         at = _datetime(answered_on, 14)
         CentreResponse.objects.create(
             invitation=invitation,
@@ -307,6 +321,11 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
             decline_reason=_weighted(rng, DECLINE_REASONS) if decision == "declined" else "",
             principal_investigator=rng.choice(PIS) if decision == "interested" else "",
             estimated_patients=rng.randrange(2, 12) if decision == "interested" else None,
+            earliest_start=(
+                _month_start(received + datetime.timedelta(days=rng.randrange(90, 200)))
+                if decision == "interested"
+                else None
+            ),
             comments=rng.choice(INTEREST_COMMENTS) if decision == "interested" else "",
             responded_by=None,
             responded_at=at,
@@ -314,42 +333,60 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
         )
         counts["responses"] += 1
 
-    last_deadline = max((i.deadline for i in invitations), default=routed_on)
-    summary_on = add_working_days(last_deadline, 2 + int(summary_roll * 6))
-    if summary_on <= today and summary_roll < 0.92:
-        SponsorSummary.objects.create(
-            request=request,
-            sent_on=summary_on,
-            sent_to=f"Clinical operations, {sponsor.name}",
-            sent_by=owner,
-            centres_consulted=len(invitations),
-            centres_interested=sum(
-                1
-                for inv, _d, _r in answered
-                if CentreResponse.objects.filter(invitation=inv, decision="interested").exists()
-            ),
-        )
-        counts["summaries"] += 1
-        request.status = "summary_sent"
+    # The daily job reminds a centre two working days before its deadline, unless it has answered.
+    answered_on_by_invitation = {invitation.pk: answered_on for invitation, answered_on, _r in answered}
+    for invitation in invitations:
+        reminded_on = add_working_days(routed_on, 8, invitation.centre.nation)
+        answered_on = answered_on_by_invitation.get(invitation.pk)
+        if reminded_on <= today and (answered_on is None or answered_on > reminded_on):
+            invitation.reminded_at = _datetime(reminded_on, 7)
+            invitation.save(update_fields=["reminded_at"])
 
-    decided_on = summary_on + datetime.timedelta(days=30 + int(outcome_roll * 60))
-    if decided_on <= today and request.status == "summary_sent":
-        interested = [
-            inv
-            for inv, _d, _r in answered
-            if CentreResponse.objects.filter(invitation=inv, decision="interested").exists()
-        ]
+    # The office closes the round 3 to 15 working days after the last deadline: the summary goes to the
+    # sponsor (or, now and then, the sponsor withdraws first). Only the last few weeks' requests circulate.
+    last_deadline = max((i.deadline for i in invitations), default=routed_on)
+    summary_on = add_working_days(last_deadline, 3 + int(summary_roll * 13))
+    if summary_on > today:
+        request.save(update_fields=["status"])
+        return counts
+    if summary_roll >= 0.95:
+        request.status = "withdrawn"
+        request.closed_on = summary_on
+        request.outcome_notes = rng.choice(WITHDRAWN_NOTES)
+        request.save(update_fields=["status", "closed_on", "outcome_notes"])
+        return counts
+    SponsorSummary.objects.create(
+        request=request,
+        sent_on=summary_on,
+        sent_to=f"Clinical operations, {sponsor.name}",
+        sent_by=owner,
+        centres_consulted=len(invitations),
+        centres_interested=len(interested),
+    )
+    counts["summaries"] += 1
+    request.status = "summary_sent"
+
+    # The sponsor decides three to ten weeks later.
+    decided_on = summary_on + datetime.timedelta(days=21 + int(outcome_roll * 49))
+    if decided_on <= today:
         if interested and outcome_roll < 0.5:
             request.status = "placed"
             selected = interested[: max(1, min(len(interested), int(outcome_roll * 8)))]
+            names = [i.centre.name for i in selected]
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            request.outcome_notes = f"The sponsor selected {listed}."
             for invitation in selected:
                 counts["set-ups"] += _seed_setup(rng, request, invitation.centre, decided_on, today)
-        elif outcome_roll < 0.9:
+        elif outcome_roll < 0.93:
             request.status = "not_placed"
+            request.outcome_notes = (
+                rng.choice(NOT_PLACED_NOTES) if interested else "No centre in the network could take part."
+            )
         else:
             request.status = "withdrawn"
+            request.outcome_notes = rng.choice(WITHDRAWN_NOTES)
         request.closed_on = decided_on
-    request.save(update_fields=["status", "closed_on"])
+    request.save(update_fields=["status", "closed_on", "outcome_notes"])
     return counts
 
 

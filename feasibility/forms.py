@@ -16,24 +16,38 @@ def _requirement_choices():
     return Capability.objects.filter(is_tumour_type=False).exclude(code__in=POPULATION_CODES).select_related("area")
 
 
+class SponsorContactField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.organisation.name} · {obj}"
+
+
 class RequestForm(forms.Form):
     title = forms.CharField(max_length=300)
     sponsor = forms.ModelChoiceField(queryset=Organisation.objects.filter(merged_into__isnull=True))
-    sponsor_contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), required=False)
+    sponsor_contacts = SponsorContactField(
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Hold Ctrl (or Cmd) to choose several.",
+    )
     received_on = forms.DateField(initial=timezone.localdate, widget=DATE)
     asset = forms.CharField(max_length=200, required=False, help_text="The investigational product, e.g. XB-204.")
     modality = forms.ChoiceField(choices=Modality.choices)
-    phase = forms.ChoiceField(choices=Phase.choices)
+    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.PHASE_1)
     populations = forms.MultipleChoiceField(
         choices=POPULATION_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["adult"]
     )
     tumour_types = forms.ModelMultipleChoiceField(
-        queryset=Capability.objects.filter(is_tumour_type=True), required=False, to_field_name="code"
+        queryset=Capability.objects.filter(is_tumour_type=True),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
     )
     required = forms.ModelMultipleChoiceField(
         queryset=Capability.objects.none(),
         required=False,
         to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
         label="Required capabilities",
         help_text="A centre must hold each of these (available or limited) to be eligible.",
     )
@@ -42,6 +56,7 @@ class RequestForm(forms.Form):
         required=False,
         to_field_name="code",
         label="Preferred capabilities",
+        widget=forms.CheckboxSelectMultiple,
         help_text="These raise a centre's score but do not exclude it.",
     )
     sites_sought = forms.IntegerField(min_value=1, required=False)
@@ -57,8 +72,10 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["required"].queryset = _requirement_choices()
         self.fields["preferred"].queryset = _requirement_choices()
-        self.fields["sponsor_contacts"].queryset = Contact.objects.filter(organisation__isnull=False).select_related(
-            "organisation"
+        self.fields["sponsor_contacts"].queryset = (
+            Contact.objects.filter(organisation__isnull=False)
+            .select_related("organisation")
+            .order_by("organisation__name", "last_name", "first_name")
         )
 
     def clean(self):
@@ -108,7 +125,7 @@ class AnswerForm(forms.Form):
     )
     principal_investigator = forms.CharField(max_length=200, required=False)
     estimated_patients = forms.IntegerField(min_value=0, required=False, label="Patients you expect to recruit")
-    earliest_start = forms.DateField(required=False, widget=DATE)
+    earliest_start = forms.DateField(required=False, widget=DATE, help_text="When your centre could open the study.")
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
@@ -135,10 +152,13 @@ class PublicOpportunityForm(forms.Form):
     title = forms.CharField(max_length=300, label="Study title")
     asset = forms.CharField(max_length=200, required=False, label="Investigational product")
     modality = forms.ChoiceField(choices=Modality.choices)
-    phase = forms.ChoiceField(choices=Phase.choices)
+    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.PHASE_1)
     populations = forms.MultipleChoiceField(
         choices=POPULATION_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["adult"]
     )
+    sites_sought = forms.IntegerField(min_value=1, required=False, label="UK sites sought")
+    patients_total = forms.IntegerField(min_value=1, required=False, label="Patients in total")
+    planned_start = forms.DateField(required=False, widget=DATE, help_text="Roughly, if known.")
     synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), help_text="No patient-identifiable data.")
     attachments = MultipleFileField(
         required=False, help_text="Optional: PDF, DOCX or XLSX, up to 10 MB each (protocol synopsis, site criteria)."
@@ -199,4 +219,4 @@ class RequestFilterForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    attachments = MultipleFileField(help_text="PDF, DOCX or XLSX, up to 10 MB each.")
+    attachments = MultipleFileField(label="Add documents", help_text="PDF, DOCX or XLSX, up to 10 MB each.")

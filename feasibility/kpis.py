@@ -16,6 +16,7 @@ class InvitationRecord:
     deadline: datetime.date
     answered_on: datetime.date | None = None  # first answer
     decision: str | None = None
+    awaited: bool = True  # the request still circulates; after the summary an unanswered one is not overdue
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def invitation_scorecard(records: Iterable[InvitationRecord], today: datetime.da
         "invitations": len(records),
         "answered": len(answered),
         "unanswered": len(records) - len(answered),
-        "overdue": len([r for r in records if not r.answered_on and r.deadline < today]),
+        "overdue": len([r for r in records if not r.answered_on and r.awaited and r.deadline < today]),
         "pct_on_time": pct(len(on_time), len(due)),
         "median_days_to_answer": median((r.answered_on - r.routed_on).days for r in answered),
         "pct_interested": pct(len(interested), len(answered)),

@@ -171,8 +171,13 @@ class InvitationQuerySet(models.QuerySet):
     def unanswered(self):
         return self.filter(response__isnull=True)
 
+    def outstanding(self):
+        """Answers still awaited: unanswered invitations of circulating requests. Once the summary goes to the
+        sponsor (or the request closes) the round is over and an unanswered invitation is no longer chased."""
+        return self.unanswered().filter(request__status=RequestStatus.CIRCULATING)
+
     def overdue(self, today: datetime.date | None = None):
-        return self.unanswered().filter(deadline__lt=today or timezone.localdate())
+        return self.outstanding().filter(deadline__lt=today or timezone.localdate())
 
 
 class Invitation(models.Model):

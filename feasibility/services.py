@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -311,6 +310,9 @@ def request_submit_public(
     modality: str = Modality.OTHER,
     phase: str = Phase.PHASE_1,
     asset: str = "",
+    sites_sought: int | None = None,
+    patients_total: int | None = None,
+    planned_start: datetime.date | None = None,
     attachments: Iterable[UploadedFile] = (),
 ) -> FeasibilityRequest:
     """A sponsor's opportunity through the public form: into triage, with an acknowledgement email."""
@@ -337,6 +339,9 @@ def request_submit_public(
         modality=modality,
         phase=phase,
         asset=asset,
+        sites_sought=sites_sought,
+        patients_total=patients_total,
+        planned_start=planned_start,
         synopsis=synopsis.strip(),
         under_nda=True,
         source=Source.PUBLIC_FORM,
@@ -552,14 +557,15 @@ def route_request(
 # Answers ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Answer:
-    decision: str
-    decline_reason: str = ""
-    principal_investigator: str = ""
-    estimated_patients: int | None = None
-    earliest_start: datetime.date | None = None
-    comments: str = ""
+# The fields of a centre's answer, as submit_response takes them.
+ANSWER_FIELDS = (
+    "decision",
+    "decline_reason",
+    "principal_investigator",
+    "estimated_patients",
+    "earliest_start",
+    "comments",
+)
 
 
 @transaction.atomic
@@ -578,11 +584,7 @@ def submit_response(
     invitation = (
         Invitation.objects.select_related("request", "centre").select_for_update(of=("self",)).get(pk=invitation.pk)
     )
-    if not (
-        access.is_programme_office(actor)
-        or (access.is_centre_staff(actor) and invitation.centre_id in access.own_centre_ids(actor))
-    ):
-        raise PermissionDenied("Only the invited centre's staff or the Programme Office can answer this request.")
+    access.require(access.answers_for_centre(actor, invitation), access.ANSWERS_FOR_CENTRE_ONLY)
     refusal = access.answer_refusal(actor, invitation)
     if refusal:
         raise ValidationError(refusal)
@@ -793,18 +795,15 @@ def setup_update(*, actor, setup: SiteSetUp, advanced_therapy: bool | None = Non
 
 
 def invitations_to_remind(today: datetime.date | None = None):
-    """Unanswered, not yet reminded invitations of open requests whose deadline is 2 working days away or less."""
+    """Outstanding, not yet reminded invitations whose deadline is 2 working days away or less."""
     today = today or timezone.localdate()
     candidates = (
-        Invitation.objects.unanswered()
-        .filter(reminded_at__isnull=True, deadline__gte=today, request__status__in=OPEN_FOR_ANSWERS)
+        Invitation.objects.outstanding()
+        .filter(reminded_at__isnull=True, deadline__gte=today)
         .select_related("request", "centre")
         .prefetch_related("centre__members")
     )
     return [i for i in candidates if add_working_days(today, REMINDER_WORKING_DAYS, i.centre.nation) >= i.deadline]
-
-
-OPEN_FOR_ANSWERS = (RequestStatus.CIRCULATING, RequestStatus.SUMMARY_SENT)
 
 
 def invitations_remind(today: datetime.date | None = None) -> int:

@@ -5,6 +5,7 @@ Thin: each view fetches through crm.permissions, parses a form, calls a service,
 
 import csv
 import datetime
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +37,10 @@ from feasibility.forms import (
 )
 from feasibility.models import (
     CLOSED_STATUSES,
-    CentreResponse,
+    FIRST_PARTICIPANT_TARGET_DAYS,
+    OPEN_TARGET_DAYS,
+    OVERALL_TARGET_DAYS,
+    Decision,
     FeasibilityRequest,
     Invitation,
     RequestStatus,
@@ -202,9 +206,11 @@ def request_detail(request, pk):
     }
     if access.can_see_matches(user):
         invited = {i.centre_id for i in invitations}
-        matches = services.matches_for(feasibility_request)
-        context["matches"] = [{"match": m, "invited": m.centre_id in invited} for m in matches]
-        context["route_form"] = RouteForm(initial={"deadline": feasibility_request.response_deadline})
+        matches = [{"match": m, "invited": m.centre_id in invited} for m in services.matches_for(feasibility_request)]
+        context["matches"] = matches
+        context["eligible_matches"] = [row for row in matches if row["match"].eligible]
+        context["other_matches"] = [row for row in matches if not row["match"].eligible]
+        context["answered_count"] = sum(1 for i in invitations if hasattr(i, "response"))
         context["summaries"] = feasibility_request.summaries_sent.select_related("sent_by")
         context["is_closed"] = feasibility_request.is_closed
         context["attachment_form"] = AttachmentForm()
@@ -287,23 +293,9 @@ def attachment_download(request, pk, attachment_pk):
 
 
 def _answer_form_for(invitation, data=None):
-    try:
-        answer = invitation.response
-    except CentreResponse.DoesNotExist:
-        answer = None
-    initial = {}
-    if answer:
-        initial = {
-            name: getattr(answer, name)
-            for name in (
-                "decision",
-                "decline_reason",
-                "principal_investigator",
-                "estimated_patients",
-                "earliest_start",
-                "comments",
-            )
-        }
+    """The answer form, filled with the answer on record if there is one."""
+    answer = getattr(invitation, "response", None)
+    initial = {name: getattr(answer, name) for name in services.ANSWER_FIELDS} if answer else {}
     return AnswerForm(data, initial=initial, prefix=f"inv{invitation.pk}")
 
 
@@ -312,10 +304,7 @@ def answer(request, pk):
     invitation = _get_invitation_for_user(request.user, pk)
     refusal = access.answer_refusal(request.user, invitation)
     if request.method == "POST":
-        access.require(
-            access.is_programme_office(request.user) or invitation.centre_id in access.own_centre_ids(request.user),
-            "Only the invited centre's staff or the Programme Office can answer this request.",
-        )
+        access.require(access.answers_for_centre(request.user, invitation), access.ANSWERS_FOR_CENTRE_ONLY)
         form = _answer_form_for(invitation, request.POST)
         if form.is_valid():
             try:
@@ -336,6 +325,7 @@ def answer(request, pk):
         "object": invitation.request,
         "form": form,
         "refusal": refusal,
+        "on_behalf": access.reads_everything(request.user),
         "requirements": invitation.request.requirements.select_related("capability"),
         "tumour_types": invitation.request.tumour_types.all(),
         "attachments": invitation.request.attachments.all(),
@@ -360,6 +350,7 @@ def to_answer(request):
         {
             "open": [i for i in invitations if i.deadline >= today],
             "past": [i for i in invitations if i.deadline < today],
+            "several_centres": len({i.centre_id for i in invitations}) > 1,
             "today": today,
         },
     )
@@ -367,13 +358,12 @@ def to_answer(request):
 
 @login_required
 def outstanding(request):
-    """Unanswered invitations of open requests, overdue first."""
+    """Answers still awaited (Invitation.objects.outstanding: circulating requests only), overdue first."""
     access.require(access.reads_everything(request.user))
     today = timezone.localdate()
     invitations = (
         access.visible_invitations(request.user)
-        .unanswered()
-        .filter(request__status__in=[RequestStatus.CIRCULATING, RequestStatus.SUMMARY_SENT])
+        .outstanding()
         .select_related("request", "centre")
         .order_by("deadline", "centre__name")
     )
@@ -382,13 +372,22 @@ def outstanding(request):
         request,
         "feasibility/outstanding.html",
         {
-            "overdue": [i for i in rows if i.deadline < today],
-            "waiting": [i for i in rows if i.deadline >= today],
+            "overdue": _by_request([i for i in rows if i.deadline < today]),
+            "waiting": _by_request([i for i in rows if i.deadline >= today]),
+            "overdue_count": sum(1 for i in rows if i.deadline < today),
+            "waiting_count": sum(1 for i in rows if i.deadline >= today),
             "today": today,
             "can_write": access.can_write_requests(request.user),
-            "deadline_form": DeadlineForm(),
         },
     )
+
+
+def _by_request(invitations: list[Invitation]) -> list[tuple[FeasibilityRequest, list[Invitation]]]:
+    """Invitations grouped under their request, in the order of each request's first invitation."""
+    groups: dict[int, tuple[FeasibilityRequest, list[Invitation]]] = {}
+    for invitation in invitations:
+        groups.setdefault(invitation.request_id, (invitation.request, []))[1].append(invitation)
+    return list(groups.values())
 
 
 @login_required
@@ -479,13 +478,18 @@ def public_thanks(request):
 def _summary_context(feasibility_request) -> dict:
     invitations = list(feasibility_request.invitations.select_related("centre", "response").order_by("centre__name"))
     answered = [i for i in invitations if hasattr(i, "response")]
-    interested = [i for i in answered if i.response.decision == "interested"]
+    interested = [i for i in answered if i.response.decision == Decision.INTERESTED]
+    declined = [i for i in answered if i.response.decision == Decision.DECLINED]
+    reasons = Counter(i.response.get_decline_reason_display() for i in declined)
     return {
         "object": feasibility_request,
         "consulted": len(invitations),
         "answered": len(answered),
+        "unanswered": len(invitations) - len(answered),
         "interested": interested,
-        "declined": [i for i in answered if i.response.decision == "declined"],
+        "declined": declined,
+        "decline_reasons": sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
+        "more_info": sum(1 for i in answered if i.response.decision == Decision.MORE_INFO),
         "patients": sum(i.response.estimated_patients or 0 for i in interested),
         "today": timezone.localdate(),
     }
@@ -554,26 +558,35 @@ def sponsor_summary(request, pk):
 
 
 def setup_rows(setups):
-    from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS, OVERALL_TARGET_DAYS
-
+    """Each set-up with its stages measured against the UK targets."""
     rows = []
     for setup in setups:
+        stages = [
+            ("Approval", setup.days_to_approval, setup.approval_target_days, setup.regulatory_approved_on),
+            ("Open", setup.days_to_open, OPEN_TARGET_DAYS, setup.opened_on),
+            (
+                "First participant",
+                setup.days_to_first_participant,
+                FIRST_PARTICIPANT_TARGET_DAYS,
+                setup.first_participant_on,
+            ),
+            ("Overall", setup.days_overall, OVERALL_TARGET_DAYS, None),
+        ]
         rows.append(
             {
                 "setup": setup,
                 "stages": [
-                    ("Approval", setup.days_to_approval, setup.approval_target_days),
-                    ("Open", setup.days_to_open, OPEN_TARGET_DAYS),
-                    ("First participant", setup.days_to_first_participant, FIRST_PARTICIPANT_TARGET_DAYS),
-                    ("Overall", setup.days_overall, OVERALL_TARGET_DAYS),
+                    {
+                        "label": label,
+                        "days": days,
+                        "target": target,
+                        "on": on,
+                        "status": kpis.target_status(days, target),
+                    }
+                    for label, days, target, on in stages
                 ],
             }
         )
-    for row in rows:
-        row["stages"] = [
-            {"label": label, "days": days, "target": target, "status": kpis.target_status(days, target)}
-            for label, days, target in row["stages"]
-        ]
     return rows
 
 
@@ -635,17 +648,20 @@ def setup_edit(request, pk):
 # Scorecards -----------------------------------------------------------------------------------------------
 
 
+def _invitation_record(invitation: Invitation) -> kpis.InvitationRecord:
+    answer = getattr(invitation, "response", None)
+    return kpis.InvitationRecord(
+        routed_on=timezone.localdate(invitation.routed_at),
+        deadline=invitation.deadline,
+        answered_on=timezone.localdate(answer.first_responded_at) if answer else None,
+        decision=answer.decision if answer else None,
+        awaited=invitation.request.status == RequestStatus.CIRCULATING,
+    )
+
+
 def scorecard_for(centre, today: datetime.date) -> dict:
-    invitations = Invitation.objects.filter(centre=centre).select_related("response")
-    records = [
-        kpis.InvitationRecord(
-            routed_on=timezone.localdate(i.routed_at),
-            deadline=i.deadline,
-            answered_on=timezone.localdate(i.response.first_responded_at) if hasattr(i, "response") else None,
-            decision=i.response.decision if hasattr(i, "response") else None,
-        )
-        for i in invitations
-    ]
+    invitations = Invitation.objects.filter(centre=centre).select_related("response", "request")
+    records = [_invitation_record(i) for i in invitations]
     setups = list(SiteSetUp.objects.filter(centre=centre).select_related("request").order_by("-request__received_on"))
     setup_records = [
         kpis.SetupRecord(
@@ -658,8 +674,6 @@ def scorecard_for(centre, today: datetime.date) -> dict:
         for s in setups
     ]
     setup_card = kpis.setup_scorecard(setup_records)
-    from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS, OVERALL_TARGET_DAYS
-
     targets = [
         ("Open within 60 days", setup_card["pct_open_within_60"], setup_card["median_days_to_open"], OPEN_TARGET_DAYS),
         (
@@ -692,20 +706,12 @@ def scorecard_list(request):
     access.require(access.reads_everything(request.user))
     today = timezone.localdate()
     centres = access.visible_scorecard_centres(request.user).prefetch_related(
-        Prefetch("invitations", queryset=Invitation.objects.select_related("response"))
+        Prefetch("invitations", queryset=Invitation.objects.select_related("response", "request"))
     )
-    rows = []
-    for centre in centres:
-        records = [
-            kpis.InvitationRecord(
-                routed_on=timezone.localdate(i.routed_at),
-                deadline=i.deadline,
-                answered_on=timezone.localdate(i.response.first_responded_at) if hasattr(i, "response") else None,
-                decision=i.response.decision if hasattr(i, "response") else None,
-            )
-            for i in centre.invitations.all()
-        ]
-        rows.append({"centre": centre, "card": kpis.invitation_scorecard(records, today)})
+    rows = [
+        {"centre": c, "card": kpis.invitation_scorecard([_invitation_record(i) for i in c.invitations.all()], today)}
+        for c in centres
+    ]
     return render(request, "feasibility/scorecard_list.html", {"rows": rows})
 
 

@@ -54,8 +54,25 @@ def test_it_previews_matches_and_logs_a_request(page, sign_in, alice, leeds):
     page.goto("/requests/new/")
     page.locator("#id_title").fill("CB-11 dose escalation")
     page.locator("#id_sponsor").select_option(label="Corvid Bio")
-    page.get_by_label("Paediatric").check()
+    page.get_by_label("Paediatric", exact=True).check()
     expect(page.locator("#matches-preview")).to_contain_text("of 1 centres eligible")
     page.get_by_role("button", name="Log request").click()
     expect(page.get_by_role("alert")).to_contain_text("logged")
     expect(page.get_by_test_id("matches")).to_contain_text("Leeds ECMC")
+
+
+def test_it_asks_for_a_decline_reason_only_when_declining(page, sign_in, bob, leeds):
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(centre=leeds)
+    sign_in(bob)
+    page.goto(f"/requests/invitations/{invitation.pk}/answer/")
+    reason = page.get_by_label("Decline reason")
+    expect(reason).to_be_hidden()
+    page.get_by_label("Declined").check()
+    expect(reason).to_be_visible()
+    reason.select_option(label="No capacity")
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Answer for {invitation.request.reference} saved")
+    invitation.refresh_from_db()
+    assert invitation.response.decline_reason == "no_capacity"

@@ -1,11 +1,14 @@
 """The feasibility demo: two years of requests, mostly with interest, rerunnable."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from capabilities.demo import seed_centres
 from crm.demo import seed_users
 from feasibility import demo
-from feasibility.models import FeasibilityRequest, Invitation
+from feasibility.models import CLOSED_STATUSES, FeasibilityRequest, Invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +42,20 @@ def test_it_routes_to_eligible_centres_when_profiles_exist():
     assert not Invitation.objects.filter(eligible=False).exists()
     paediatric_only = FeasibilityRequest.objects.filter(populations=["paediatric"], invitations__isnull=False)
     assert all(i.centre.code.endswith("-paed") for r in paediatric_only for i in r.invitations.all())
+
+
+def test_it_closes_old_rounds_so_only_recent_requests_await_answers():
+    centres = seed_centres()
+    users = seed_users(centres)
+    demo.seed(users=users, centres=centres)
+    today = timezone.localdate()
+    requests = FeasibilityRequest.objects.all()
+    assert not requests.filter(
+        received_on__lt=today - datetime.timedelta(days=60), status__in=["triage", "circulating"]
+    )
+    assert not requests.filter(received_on__lt=today - datetime.timedelta(days=140)).exclude(status__in=CLOSED_STATUSES)
+    assert requests.filter(status="placed", setups__isnull=False).exists()
+    assert all(r.outcome_notes for r in requests.filter(status__in=CLOSED_STATUSES))
+    overdue = Invitation.objects.overdue(today)
+    assert overdue.count() <= 15
+    assert all(i.deadline > today - datetime.timedelta(days=42) for i in overdue)

@@ -466,6 +466,22 @@ def test_it_does_not_remind_answered_invitations(alice, bob, triage_request, lee
     assert services.invitations_remind() == 0
 
 
+def test_it_stops_chasing_unanswered_invitations_once_the_summary_is_sent(alice, triage_request, leeds, manchester):
+    route(alice, triage_request, leeds, manchester, deadline=TODAY)
+    assert Invitation.objects.outstanding().count() == 2
+    services.sponsor_summary_record(actor=alice, request=triage_request, sent_to="sam@helix.example")
+    assert not Invitation.objects.outstanding().exists()
+    assert not Invitation.objects.overdue(TODAY + datetime.timedelta(days=1)).exists()
+    assert services.invitations_remind() == 0
+
+
+def test_it_stops_chasing_unanswered_invitations_once_the_request_closes(alice, triage_request, leeds):
+    route(alice, triage_request, leeds, deadline=TODAY)
+    services.request_set_outcome(actor=alice, request=triage_request, outcome="withdrawn")
+    assert not Invitation.objects.outstanding().exists()
+    assert services.invitations_remind() == 0
+
+
 def test_it_lists_the_reminder_job_and_runs_it_as_a_task(alice, triage_request, leeds):
     from feasibility import tasks
     from feasibility.schedule import JOBS

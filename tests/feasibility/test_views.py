@@ -160,9 +160,11 @@ def test_it_lists_outstanding_answers(client, alice, leeds):
     overdue = InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=1))
     answered = InvitationFactory(centre=leeds)
     CentreResponseFactory(invitation=answered)
+    reported = InvitationFactory(centre=leeds, request__status="summary_sent", deadline=overdue.deadline)
     html = get_as(client, alice, reverse("feasibility:outstanding")).content.decode()
     assert overdue.request.reference in html
     assert answered.request.reference not in html
+    assert reported.request.reference not in html
 
 
 def test_it_creates_a_request_from_an_engagement(client, alice, taxonomy):
@@ -224,6 +226,24 @@ def test_it_takes_a_public_opportunity(client, django_capture_on_commit_callback
     assert made.status == "triage" and made.attachments.count() == 1
     assert made.reference in client.get(reverse("feasibility:public-thanks")).content.decode()
     assert mail.outbox[0].to == ["nia@nova.example"]
+
+
+def test_it_keeps_the_sites_patients_and_start_a_sponsor_gives(client):
+    cache.clear()
+    start = TODAY + datetime.timedelta(days=150)
+    data = public_data(sites_sought="4", patients_total="36", planned_start=start.isoformat())
+    assert client.post(reverse("feasibility:public-form"), data).status_code == 302
+    made = FeasibilityRequest.objects.get()
+    assert (made.sites_sought, made.patients_total, made.planned_start) == (4, 36, start)
+
+
+def test_it_renders_every_field_of_the_public_form():
+    from django.test import Client
+
+    from feasibility.forms import PublicOpportunityForm
+
+    html = Client().get(reverse("feasibility:public-form")).content.decode()
+    assert all(f'name="{name}"' in html for name in PublicOpportunityForm.base_fields)
 
 
 def test_it_shows_the_public_form_to_anonymous_visitors(client):
@@ -294,8 +314,15 @@ def test_it_shows_set_up_against_targets(client, alice, placed):
         opened_on=d + datetime.timedelta(days=120),
     )
     html = get_as(client, alice, reverse("feasibility:outcome", args=[placed.request_id])).content.decode()
-    assert '<td class="text-end target-met">50 days</td>' in html
-    assert '<td class="text-end target-missed">70 days</td>' in html
+    approved, opened = d + datetime.timedelta(days=50), d + datetime.timedelta(days=120)
+    assert (
+        f'<td class="text-end target-met">50 days<div class="small fw-normal text-body-secondary">{approved:%-d %b %Y}'
+        in html
+    )
+    assert (
+        f'<td class="text-end target-missed">70 days<div class="small fw-normal text-body-secondary">{opened:%-d %b %Y}'
+        in html
+    )
     assert "target-pending" in html
 
 
@@ -319,6 +346,7 @@ def test_it_lists_requests_in_constant_queries(client, alice, leeds, django_asse
     def grow(n):
         for _ in range(n):
             CentreResponseFactory(invitation=InvitationFactory(centre=leeds))
+            InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=n % 2))
             FeasibilityRequestFactory(status="triage")
 
     grow(3)
@@ -412,3 +440,61 @@ def test_it_filters_and_pages_the_request_list(client, alice, sponsor):
     FeasibilityRequestFactory.create_batch(55, status="circulating")
     html = client.get(reverse("feasibility:request-list") + "?status=circulating").content.decode()
     assert "Page 1 of 2" in html and "status=circulating&amp;page=2" in html
+
+
+def test_it_shows_the_request_detail_in_constant_queries(client, alice, sponsor, django_assert_max_num_queries):
+    from tests.factories import CentreFactory
+
+    request = FeasibilityRequestFactory(sponsor=sponsor, status="circulating")
+    client.force_login(alice)
+
+    def grow(n):
+        for _ in range(n):
+            CentreResponseFactory(invitation=InvitationFactory(request=request, centre=CentreFactory()))
+            InvitationFactory(request=request, centre=CentreFactory())
+
+    grow(3)
+    with django_assert_max_num_queries(60) as small:
+        client.get(reverse("feasibility:request-detail", args=[request.pk]))
+    grow(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("feasibility:request-detail", args=[request.pk]))
+
+
+@pytest.mark.parametrize("who", ["alice", "victor"])
+def test_it_links_the_request_and_each_answer_to_their_history(client, who, routed, bob, request):
+    answered = CentreResponseFactory(invitation=routed, decision="interested")
+    html = get_as(client, request.getfixturevalue(who), reverse("feasibility:request-detail", args=[routed.request_id]))
+    html = html.content.decode()
+    assert reverse("crm:history", args=["feasibility.feasibilityrequest", routed.request_id]) in html
+    assert reverse("crm:history", args=["feasibility.centreresponse", answered.pk]) in html
+
+
+def test_it_links_an_unanswered_invitation_to_its_history_but_not_for_centre_staff(client, alice, bob, routed):
+    url = reverse("feasibility:request-detail", args=[routed.request_id])
+    history = reverse("crm:history", args=["feasibility.invitation", routed.pk])
+    assert history in get_as(client, alice, url).content.decode()
+    assert "/history/" not in get_as(client, bob, url).content.decode()
+
+
+def test_it_groups_outstanding_answers_under_their_request(client, alice, leeds, manchester):
+    first = InvitationFactory(centre=leeds, deadline=TODAY + datetime.timedelta(days=3))
+    InvitationFactory(request=first.request, centre=manchester, deadline=TODAY + datetime.timedelta(days=3))
+    html = get_as(client, alice, reverse("feasibility:outstanding")).content.decode()
+    assert html.count(f">{first.request.reference}</a>") == 1
+    assert "Leeds ECMC" in html and "Manchester ECMC" in html
+
+
+def test_it_counts_overdue_on_a_scorecard_only_while_the_request_circulates(client, alice, leeds):
+    past = TODAY - datetime.timedelta(days=5)
+    InvitationFactory(centre=leeds, deadline=past)
+    InvitationFactory(centre=leeds, deadline=past, request__status="summary_sent")
+    html = get_as(client, alice, reverse("feasibility:scorecard", args=[leeds.pk])).content.decode()
+    assert "2 not answered" in html
+    assert "1 overdue now" in html
+
+
+def test_it_links_each_set_up_to_its_history(client, alice, placed):
+    html = get_as(client, alice, reverse("feasibility:outcome", args=[placed.request_id])).content.decode()
+    assert reverse("crm:history", args=["feasibility.sitesetup", placed.pk]) in html
+    assert reverse("crm:history", args=["feasibility.feasibilityrequest", placed.request_id]) in html
