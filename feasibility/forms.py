@@ -180,15 +180,25 @@ class SummaryForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class InvitedCentreField(forms.ModelMultipleChoiceField):
+    """Each invited centre with its answer, when the queryset carries it (annotated `decision`)."""
+
+    def label_from_instance(self, obj):
+        decision = getattr(obj, "decision", None)
+        answer = Decision(decision).label.lower() if decision else "no answer"
+        return f"{obj.name} · {answer}"
+
+
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[(s, RequestStatus(s).label) for s in ("placed", "not_placed", "withdrawn")], widget=forms.RadioSelect
     )
-    centres = forms.ModelMultipleChoiceField(
+    centres = InvitedCentreField(
         queryset=Centre.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Centres the sponsor selected",
+        help_text="Only for a placed request; each selected centre gets a set-up to follow.",
     )
     closed_on = forms.DateField(initial=timezone.localdate, widget=DATE, label="Decided on")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

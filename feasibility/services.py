@@ -747,8 +747,9 @@ def request_set_outcome(
     if notes:
         request.outcome_notes = notes.strip()
     _by(request, actor).save(update_fields=["status", "closed_on", "outcome_notes"])
+    existing = set(SiteSetUp.objects.filter(request=request, centre_id__in=ids).values_list("centre_id", flat=True))
     for centre_id in ids:
-        if not SiteSetUp.objects.filter(request=request, centre_id=centre_id).exists():
+        if centre_id not in existing:
             setup = SiteSetUp(
                 request=request,
                 centre_id=centre_id,

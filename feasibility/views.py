@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -40,6 +40,7 @@ from feasibility.models import (
     FIRST_PARTICIPANT_TARGET_DAYS,
     OPEN_TARGET_DAYS,
     OVERALL_TARGET_DAYS,
+    CentreResponse,
     Decision,
     FeasibilityRequest,
     Invitation,
@@ -595,7 +596,13 @@ def request_outcome(request, pk):
     feasibility_request = _get_request_for_user(request.user, pk)
     access.require(access.reads_everything(request.user), "Outcome and set-up are kept by the Programme Office.")
     can_write = access.can_write_requests(request.user)
-    invited = access.visible_centres(request.user).filter(invitations__request=feasibility_request).distinct()
+    answers = CentreResponse.objects.filter(invitation__request=feasibility_request, invitation__centre=OuterRef("pk"))
+    invited = (
+        access.visible_centres(request.user)
+        .filter(invitations__request=feasibility_request)
+        .annotate(decision=Subquery(answers.values("decision")[:1]))
+        .order_by(Case(When(decision=Decision.INTERESTED, then=0), default=1), "name")
+    )
     form = None
     if can_write and not feasibility_request.is_closed:
         form = OutcomeForm(request.POST or None, invited=invited)

@@ -498,3 +498,10 @@ def test_it_links_each_set_up_to_its_history(client, alice, placed):
     html = get_as(client, alice, reverse("feasibility:outcome", args=[placed.request_id])).content.decode()
     assert reverse("crm:history", args=["feasibility.sitesetup", placed.pk]) in html
     assert reverse("crm:history", args=["feasibility.feasibilityrequest", placed.request_id]) in html
+
+
+def test_it_offers_the_interested_centres_first_with_their_answers(client, alice, carol, routed, manchester):
+    (other,) = services.route_request(actor=alice, request=routed.request, centres=[manchester], override_reason="x")
+    services.submit_response(actor=carol, invitation=other, decision="interested")
+    html = get_as(client, alice, reverse("feasibility:outcome", args=[routed.request_id])).content.decode()
+    assert html.index("Manchester ECMC · interested") < html.index("Leeds ECMC · no answer")
