@@ -13,7 +13,7 @@ from capabilities import selectors
 from crm import permissions as access
 from crm import reports
 from crm.report_views import linked_headlines, trace_links, trace_url
-from feasibility.models import CLOSED_STATUSES, RequestStatus
+from feasibility.models import CLOSED_STATUSES
 
 DASHBOARD_HEADLINES = [
     "engagements",
@@ -81,7 +81,7 @@ def _my_follow_ups(user, today: datetime.date) -> dict:
 
 def _outstanding_answers(user, today: datetime.date) -> dict:
     """Unanswered invitations of requests still circulating, soonest deadline (so the overdue) first: 2 queries."""
-    invitations = access.visible_invitations(user).unanswered().filter(request__status=RequestStatus.CIRCULATING)
+    invitations = access.visible_invitations(user).outstanding()
     counts = invitations.aggregate(total=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
     return {
         "outstanding": list(

@@ -28,6 +28,11 @@ def trace_url(name: str, *args, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def _history_period(year: int, financial: bool) -> dict:
+    period = kpis.period_for(year, financial=financial)
+    return {"received_after": period.start, "received_before": period.end}
+
+
 def _financial(request) -> bool:
     return request.GET.get("financial") == "1" or request.POST.get("financial") == "1"
 
@@ -55,14 +60,13 @@ def _report_url(year: int, financial: bool) -> str:
 def trace_links(report: dict) -> dict:
     """Where each figure's records are listed, filtered the way the figure counts where the list can.
 
-    The engagement and event lists filter by any dates (exact for engagements; events attended are those
-    listed that staff went to or where a meeting was held). The request list filters by calendar year and
-    modality only, so a financial year's requests link to the list of every year (the closest there is).
+    The engagement, event and request lists filter by any dates (exact for engagements and requests;
+    events attended are those listed that staff went to or where a meeting was held).
     """
     start, end = report["period"]["start"], report["period"]["end"]
     financial = report.get("financial_year", False)
     engagements = {"occurred_after": start, "occurred_before": end}
-    requests = {} if financial else {"year": report["year"]}
+    requests = {"received_after": start, "received_before": end}
     months = kpis.period_for(report["year"], financial=financial).months
     return {
         "engagements": trace_url("engagements:engagement-list", **engagements),
@@ -81,7 +85,7 @@ def trace_links(report: dict) -> dict:
             for modality in report["feasibility"]["by_modality"]
         },
         "requests_by_year": [
-            "" if financial else trace_url("feasibility:request-list", year=h["year"]) for h in report["history"]
+            trace_url("feasibility:request-list", **_history_period(h["year"], financial)) for h in report["history"]
         ],
         "centres": [trace_url("feasibility:scorecard", c["id"]) for c in report["feasibility"]["centres"]],
         "events_each": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],

@@ -226,6 +226,19 @@ class RequestFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status")] + list(RequestStatus.choices), required=False)
     modality = forms.ChoiceField(choices=[("", "Any modality")] + list(Modality.choices), required=False)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    received_after = forms.DateField(
+        required=False, label="Received from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_before = forms.DateField(
+        required=False, label="Received to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_after"), data.get("received_before")
+        if start and end and end < start:
+            self.add_error("received_before", "The end of the range comes before its start.")
+        return data
 
 
 class AttachmentForm(forms.Form):

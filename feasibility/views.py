@@ -113,6 +113,10 @@ def request_list(request):
             requests = requests.filter(modality=data["modality"])
         if data["year"]:
             requests = requests.filter(received_on__year=data["year"])
+        if data["received_after"]:
+            requests = requests.filter(received_on__gte=data["received_after"])
+        if data["received_before"]:
+            requests = requests.filter(received_on__lte=data["received_before"])
     triage = (
         access.visible_requests(request.user)
         .filter(status=RequestStatus.TRIAGE)

@@ -38,3 +38,16 @@ def test_it_sends_anonymous_users_to_sign_in(client):
     centre = CentreFactory()
     response = client.get(reverse("crm:history", args=["capabilities.centre", centre.pk]))
     assert response.status_code == 302
+
+
+def test_it_keeps_the_history_of_what_was_sent_to_the_sponsor_to_the_office_and_viewers(client, victor, bob, leeds):
+    from feasibility.models import SponsorSummary
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(centre=leeds)
+    summary = SponsorSummary.objects.create(request=invitation.request, sent_to="sponsor@helix.example")
+    url = reverse("crm:history", args=["feasibility.sponsorsummary", summary.pk])
+    client.force_login(victor)
+    assert client.get(url).status_code == 200
+    client.force_login(bob)
+    assert client.get(url).status_code == 404

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from feasibility.models import FeasibilityRequest
 from tests.factories import (
     CentreFactory,
     CentreResponseFactory,
@@ -127,11 +128,14 @@ def test_it_links_each_year_of_the_history_to_that_years_requests(client_for, al
     assert _listed(client, _row_link(response, "history", "2025")) == {r.pk for r in requests}
 
 
-def test_it_links_a_financial_years_requests_to_the_closest_list(client_for, alice, requests):
-    # The request list filters by calendar year only: the financial year links to every request.
+def test_it_links_a_financial_years_requests_to_april_to_march(client_for, alice, requests):
     client = client_for(alice)
     response = _report(client, year=2025, financial=True)
-    assert _headline(response, "received")["url"] == reverse("feasibility:request-list")
+    headline = _headline(response, "received")
+    # 2025/26 runs from 1 April 2025 to 31 March 2026: June and December 2025, and January 2026.
+    assert headline["value"] == 3
+    january = FeasibilityRequest.objects.get(received_on=D(2026, 1, 1))
+    assert _listed(client, headline["url"]) == {requests[1].pk, requests[2].pk, january.pk}
 
 
 def test_it_links_events_attended_to_the_events_of_the_year(client_for, alice):
