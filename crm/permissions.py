@@ -18,7 +18,7 @@ from django.utils import timezone
 from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability, ModalityRule
 from crm.models import ReportNarrative, Role
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
-from feasibility.models import CentreResponse, FeasibilityRequest, Invitation, SiteSetUp
+from feasibility.models import CentreResponse, FeasibilityRequest, Invitation, SiteSetUp, SponsorSummary
 
 if TYPE_CHECKING:
     pass
@@ -172,6 +172,13 @@ def visible_responses(user) -> QuerySet[CentreResponse]:
     return CentreResponse.objects.filter(invitation__in=visible_invitations(user))
 
 
+def visible_sponsor_summaries(user) -> QuerySet[SponsorSummary]:
+    """What was sent to sponsors: for those who read the whole network (it names every interested centre)."""
+    if reads_everything(user):
+        return SponsorSummary.objects.all()
+    return SponsorSummary.objects.none()
+
+
 def visible_setups(user) -> QuerySet[SiteSetUp]:
     if reads_everything(user):
         return SiteSetUp.objects.all()
@@ -253,6 +260,7 @@ _VISIBLE_BY_MODEL = {
     "feasibility.invitation": visible_invitations,
     "feasibility.centreresponse": visible_responses,
     "feasibility.sitesetup": visible_setups,
+    "feasibility.sponsorsummary": visible_sponsor_summaries,
     "crm.reportnarrative": visible_report_narratives,
 }
 
