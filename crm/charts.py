@@ -8,13 +8,16 @@ the output is deterministic (no dates, fixed ids), so a chart only changes when 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import json
 import threading
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -308,12 +311,24 @@ CHARTS = {
 _DRAWING = threading.Lock()
 
 
+CACHE_SECONDS = 60 * 60
+
+
 def all_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
-    """{name: {"title", "svg", "src"}} for the named charts (all by default)."""
+    """{name: {"title", "svg", "src"}} for the named charts (all by default).
+
+    Drawing takes most of a report page's time and the figures rarely change, so each chart is kept in
+    the shared cache under a digest of the figures it was drawn from: the same figures draw the same chart.
+    """
+    digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
     charts = {}
-    with _DRAWING:
-        for name in names or CHARTS:
-            title, draw = CHARTS[name]
-            svg = draw(report)
-            charts[name] = {"title": title, "svg": svg, "src": data_uri(svg)}
+    for name in names or CHARTS:
+        title, draw = CHARTS[name]
+        key = f"chart:{name}:{digest}"
+        svg = cache.get(key)
+        if svg is None:
+            with _DRAWING:
+                svg = draw(report)
+            cache.set(key, svg, CACHE_SECONDS)
+        charts[name] = {"title": title, "svg": svg, "src": data_uri(svg)}
     return charts

@@ -1,10 +1,7 @@
 """What each role sees first: the home dashboard's context."""
 
 import datetime
-import hashlib
-import json
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +23,6 @@ DASHBOARD_HEADLINES = [
     "pct_within_150",
 ]
 DASHBOARD_CHARTS = ["engagements_by_month", "opportunities_history"]
-CHART_CACHE_SECONDS = 60 * 60
 SCORECARD_DAYS = 365
 FOLLOW_UPS_SHOWN = 10
 OUTSTANDING_SHOWN = 10
@@ -34,18 +30,13 @@ TO_ANSWER_SHOWN = 20
 
 
 def _charts(figures: dict) -> dict:
-    """The dashboard's charts, drawn once per set of figures (drawing takes a moment; figures rarely change)."""
+    """The dashboard's charts (drawn once per set of figures, in crm.charts)."""
     from crm import charts
 
-    key = "dashboard-charts:" + hashlib.sha256(json.dumps(figures, sort_keys=True, default=str).encode()).hexdigest()
-    drawn = cache.get(key)
-    if drawn is None:
-        drawn = {
-            name: {"title": chart["title"], "src": chart["src"]}
-            for name, chart in charts.all_charts(figures, DASHBOARD_CHARTS).items()
-        }
-        cache.set(key, drawn, CHART_CACHE_SECONDS)
-    return drawn
+    return {
+        name: {"title": chart["title"], "src": chart["src"]}
+        for name, chart in charts.all_charts(figures, DASHBOARD_CHARTS).items()
+    }
 
 
 def year_so_far_context(today: datetime.date) -> dict:

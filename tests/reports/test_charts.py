@@ -4,6 +4,7 @@ import base64
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from crm import charts
 from crm.reports import annual_report, year_so_far
@@ -27,7 +28,9 @@ def test_it_draws_the_same_svg_for_the_same_figures():
         invitation=InvitationFactory(centre=CentreFactory(), request__received_on=datetime.date(2025, 5, 3))
     )
     report = annual_report(2025)
-    first, second = charts.all_charts(report), charts.all_charts(report)
+    first = charts.all_charts(report)
+    cache.clear()  # draw again rather than read the cached drawing
+    second = charts.all_charts(report)
     assert all(first[name]["svg"] == second[name]["svg"] for name in first)
     assert first["events"]["svg"] != charts.all_charts(annual_report(2019), ["events"])["events"]["svg"]
 
@@ -46,3 +49,17 @@ def test_it_says_so_when_no_organisation_was_engaged_in_either_year():
 def test_it_shortens_long_bar_labels_readably():
     assert charts._label("London Great Ormond Street Paediatric ECMC") == "London Great Ormond Street Paed. ECMC"
     assert charts._label("x" * 60).endswith("…") and len(charts._label("x" * 60)) == 42
+
+
+def test_it_draws_a_chart_once_for_the_same_figures(monkeypatch):
+    cache.clear()
+    drawn = []
+    title, draw = charts.CHARTS["engagements_by_month"]
+    monkeypatch.setitem(charts.CHARTS, "engagements_by_month", (title, lambda report: drawn.append(1) or draw(report)))
+    figures = annual_report(2019)
+    first = charts.all_charts(figures, ["engagements_by_month"])
+    again = charts.all_charts(figures, ["engagements_by_month"])
+    assert first == again and len(drawn) == 1
+    figures["engagements"]["by_month"][0] = 5  # other figures, another drawing
+    charts.all_charts(figures, ["engagements_by_month"])
+    assert len(drawn) == 2
