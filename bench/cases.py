@@ -116,6 +116,6 @@ CASES = [
     Case("matching alone: 50 requests x 29 centres", call(_pure_matching), 100, 0),
     Case("matching on a change of requirements", call(_matching_one_change), 50, 4),
     Case("annual report figures", call(_annual_report_figures), 150, 30),
-    Case("annual report page", page(lambda: f"/reports/annual/{_last_year()}/"), 1500, 40),
-    Case("annual report PDF", call(_annual_report_pdf), 12000, 40),
+    Case("annual report page", page(lambda: f"/reports/annual/{_last_year()}/"), 300, 40),
+    Case("annual report PDF", call(_annual_report_pdf), 6000, 40),
 ]
