@@ -1,6 +1,6 @@
 """Demo organisations, contacts, events, engagements and follow-ups (fictional companies and people).
 
-Deterministic (one seeded random generator), dates relative to today over the last two years, and
+Deterministic (one seeded random generator), dates relative to today from 1 January two years back, and
 rerunnable: organisations, contacts and events are found by natural key; engagements and follow-ups are
 added only when none are held yet.
 """
@@ -111,12 +111,17 @@ FOLLOW_UPS = [
 ]
 
 
+def demo_start(today: datetime.date) -> datetime.date:
+    """The demo begins on 1 January two years back, so last year's report has a whole year before it."""
+    return datetime.date(today.year - 2, 1, 1)
+
+
 def _event_days(today: datetime.date):
-    """Each series' editions from two years ago to six months ahead, as (name, starts_on, ...)."""
+    """Each series' editions from the demo's start to six months ahead, as (name, starts_on, ...)."""
     for name, kind, month, day, length, place, virtual in EVENT_SERIES:
         for year in range(today.year - 2, today.year + 1):
             starts_on = datetime.date(year, month, day)
-            if today - datetime.timedelta(days=730) <= starts_on <= today + datetime.timedelta(days=180):
+            if demo_start(today) <= starts_on <= today + datetime.timedelta(days=180):
                 yield f"{name} {year}", kind, starts_on, starts_on + datetime.timedelta(days=length - 1), place, virtual
 
 
@@ -184,7 +189,14 @@ def seed(*, users, centres) -> dict[str, int]:
     engagements_made = follow_ups_made = 0
     if not Engagement.objects.exists():
         past_events = [e for e in events if e.starts_on <= today]
-        for _ in range(300):
+        # The network meets companies over time: each organisation is first met on a day of its own,
+        # a third of them in each year, so every year's report has new organisations.
+        span = (today - demo_start(today)).days
+        first_met = {
+            org.pk: demo_start(today) + datetime.timedelta(days=int(span * 0.95 * i / len(organisations)))
+            for i, org in enumerate(organisations)
+        }
+        for _ in range(420):
             at_event = past_events and rng.random() < 0.45
             event = rng.choice(past_events) if at_event else None
             if event:
@@ -193,9 +205,11 @@ def seed(*, users, centres) -> dict[str, int]:
                 )
                 kind = {"webinar": "webinar", "roundtable": "roundtable"}.get(event.kind, "conference_meeting")
             else:
-                occurred_on = today - datetime.timedelta(days=rng.randint(0, 730))
+                # Skewed towards recent days: the network's industry work grows year on year.
+                occurred_on = today - datetime.timedelta(days=int(span * rng.random() ** 1.4))
                 kind = rng.choice(["meeting", "call", "call", "email", "site_visit", "meeting"])
-            orgs = rng.sample(organisations, 1 if rng.random() < 0.85 else 2)
+            known = [o for o in organisations if first_met[o.pk] <= occurred_on] or organisations[:2]
+            orgs = rng.sample(known, min(len(known), 1 if rng.random() < 0.85 else 2))
             people = [c for c in contacts if c.organisation_id in {o.pk for o in orgs}]
             engagement = Engagement.objects.create(
                 occurred_on=occurred_on,
@@ -213,7 +227,7 @@ def seed(*, users, centres) -> dict[str, int]:
             engagement.staff.set(rng.sample(staff, rng.randint(1, len(staff))) if staff else [])
             engagements_made += 1
             # Recent engagements leave follow-ups: some overdue, some done, some ahead.
-            if staff and occurred_on >= today - datetime.timedelta(days=60) and rng.random() < 0.5:
+            if staff and occurred_on >= today - datetime.timedelta(days=60) and rng.random() < 0.6:
                 due_on = occurred_on + datetime.timedelta(days=rng.randint(3, 30))
                 FollowUp.objects.create(
                     engagement=engagement,

@@ -1,4 +1,4 @@
-"""Demo feasibility records: two years of trial opportunities (growing), routed to matching centres, answered,
+"""Demo feasibility records: nearly three years of trial opportunities (growing), routed to matching centres, answered,
 reported to sponsors, placed or not, with set-up dates mostly within the UK targets.
 
 Deterministic (random.Random) and rerunnable: a request is identified by its reference and never duplicated.
@@ -27,7 +27,6 @@ from feasibility.models import (
 from feasibility.workdays import add_working_days
 
 SEED = 20260501
-MONTHS = 24
 
 FALLBACK_SPONSORS = [
     ("Helixar Therapeutics", "biotech"),
@@ -147,11 +146,13 @@ def seed(*, users, centres) -> dict[str, int]:
     counts = {"requests": 0, "invitations": 0, "responses": 0, "summaries": 0, "set-ups": 0}
     sequence: dict[int, int] = {}
     start = today.replace(day=1)
-    for month_back in range(MONTHS - 1, -1, -1):
+    # From 1 January two years back, so last year's report has a whole year before it.
+    months = 24 + today.month
+    for month_back in range(months - 1, -1, -1):
         index = start.year * 12 + start.month - 1 - month_back
         month = datetime.date(index // 12, index % 12 + 1, 1)
-        # Growing: about 3 a month two years ago, about 8 now.
-        n = round(3 + 5 * (MONTHS - 1 - month_back) / (MONTHS - 1) + rng.uniform(-1, 1))
+        # Growing: about 2 a month at the start, about 8 now.
+        n = round(2 + 6 * (months - 1 - month_back) / (months - 1) + rng.uniform(-1, 1))
         for _ in range(max(1, n)):
             received = month + datetime.timedelta(days=rng.randrange(0, 28))
             if received > today:

@@ -18,7 +18,7 @@ def test_it_seeds_a_realistic_demo_and_reruns_without_duplicates():
     assert counts["organisations"] == Organisation.objects.count() >= 40
     assert Contact.objects.count() >= 90
     assert Event.objects.count() >= 12
-    assert Engagement.objects.count() == 300
+    assert Engagement.objects.count() == 420
     assert Engagement.objects.filter(event__isnull=False).count() > 80
     assert FollowUp.objects.filter(done_on__isnull=True, due_on__lt=timezone.localdate()).exists()
     before = (Organisation.objects.count(), Contact.objects.count(), Event.objects.count(), Engagement.objects.count())

@@ -17,7 +17,7 @@ def test_it_seeds_two_years_of_requests_and_reruns_without_duplicates():
     centres = seed_centres()
     users = seed_users(centres)
     counts = demo.seed(users=users, centres=centres)
-    assert 100 <= counts["requests"] <= 170
+    assert 100 <= counts["requests"] <= 260
     circulated = FeasibilityRequest.objects.filter(invitations__isnull=False).distinct()
     with_interest = circulated.filter(invitations__response__decision="interested").distinct()
     assert with_interest.count() / circulated.count() >= 0.8
