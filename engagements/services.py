@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -285,7 +286,11 @@ def contact_erase(*, actor, contact: Contact) -> Contact:
     _require_writer(actor)
     if contact.erased:
         return contact
-    for engagement in contact.engagements.all():
+    mentions = _mentions_of(contact)
+    for engagement in contact.engagements.prefetch_related("follow_ups"):
+        _scrub_mentions(engagement, ["summary", "outcome"], mentions, actor)
+        for follow_up in engagement.follow_ups.all():
+            _scrub_mentions(follow_up, ["text"], mentions, actor)
         engagement.contacts.remove(contact)
     blank = {field: "" for field in CONTACT_PERSONAL_FIELDS}
     blank.update(first_name="Erased", last_name="Erased")
@@ -299,6 +304,31 @@ def contact_erase(*, actor, contact: Contact) -> Contact:
     # History rows are copies of the person: scrub them too (they are the record's history, not model rows).
     contact.history.all().update(**blank, consent_on=None)
     return contact
+
+
+ERASED_MENTION = "[erased contact]"
+
+
+def _mentions_of(contact: Contact) -> re.Pattern | None:
+    """The person's full name and email as typed into free text (notes of meetings they attended)."""
+    names = [f"{contact.first_name} {contact.last_name}".strip(), contact.email.strip()]
+    names = [n for n in names if len(n) > 3]
+    return re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+
+
+def _scrub_mentions(obj, fields: list[str], mentions: re.Pattern | None, actor) -> None:
+    """Replace the person's name and email in the record's free text, and in its history's copies."""
+    if mentions is None:
+        return
+    changed = {f: mentions.sub(ERASED_MENTION, getattr(obj, f)) for f in fields}
+    if any(changed[f] != getattr(obj, f) for f in fields):
+        for field, text in changed.items():
+            setattr(obj, field, text)
+        _save(obj, actor, update_fields=fields)
+    for record in obj.history.all():
+        scrubbed = {f: mentions.sub(ERASED_MENTION, getattr(record, f)) for f in fields}
+        if any(scrubbed[f] != getattr(record, f) for f in fields):
+            type(record).objects.filter(pk=record.pk).update(**scrubbed)
 
 
 @transaction.atomic

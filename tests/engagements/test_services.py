@@ -178,6 +178,30 @@ def test_it_erases_a_contact_and_its_history(alice):
     assert contact.history.count() >= 3
 
 
+def test_it_erases_the_persons_name_and_email_from_the_notes_of_their_meetings(alice):
+    contact = ContactFactory(first_name="Ana", last_name="Silva", email="ana@nimbus.example")
+    engagement = EngagementFactory(
+        summary="Met ana silva at ESMO; she asked for the directory.", outcome="Write to ana@nimbus.example"
+    )
+    engagement.contacts.add(contact)
+    follow_up = FollowUpFactory(engagement=engagement, text="Send Ana Silva the directory")
+    other = EngagementFactory(summary="Ana Silva from another company, not linked")
+
+    services.contact_erase(actor=alice, contact=contact)
+
+    engagement.refresh_from_db()
+    follow_up.refresh_from_db()
+    assert engagement.summary == "Met [erased contact] at ESMO; she asked for the directory."
+    assert engagement.outcome == "Write to [erased contact]"
+    assert follow_up.text == "Send [erased contact] the directory"
+    for row in [*engagement.history.all(), *follow_up.history.all()]:
+        text = " ".join(str(getattr(row, f, "")) for f in ("summary", "outcome", "text")).lower()
+        assert "silva" not in text and "ana@nimbus" not in text
+    # Only the records the person was linked to are touched.
+    other.refresh_from_db()
+    assert other.summary == "Ana Silva from another company, not linked"
+
+
 def test_it_exports_everything_held_about_a_contact(alice):
     contact = ContactFactory(first_name="Ana", email="ana@nimbus.example")
     engagement = EngagementFactory(subject="Pipeline")
