@@ -248,6 +248,10 @@ MFA_TOTP_ISSUER = SITE_NAME
 # Roles that must set up MFA before anything else (comma separated), e.g. "programme_office,centre".
 MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES")
 MFA_REQUIRED_FOR_SUPERUSERS = env_bool("MFA_REQUIRED_FOR_SUPERUSERS")
+# Behind a reverse proxy, the client's address is read from X-Forwarded-For, trusting this many proxies
+# (or from a header the proxy sets, e.g. "X-Real-IP"). Sign-in rate limits and the public form use it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 
 REST_FRAMEWORK = {

@@ -434,7 +434,10 @@ def invitation_deadline(request, pk):
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The sender's address as allauth's sign-in rate limits read it (proxy-aware: TRUSTED_PROXY_COUNT)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request) or "unknown"
 
 
 def public_form(request):

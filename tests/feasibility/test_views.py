@@ -276,6 +276,17 @@ def test_it_rate_limits_the_public_form(client):
     assert FeasibilityRequest.objects.count() == 5
 
 
+def test_it_counts_each_sender_behind_a_trusted_proxy_on_its_own(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    url = reverse("feasibility:public-form")
+    for _ in range(5):
+        assert client.post(url, public_data(), HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
+    assert client.post(url, public_data(), HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    # Another sponsor behind the same proxy is not held up by the first one's limit.
+    assert client.post(url, public_data(), HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 302
+
+
 def test_it_downloads_the_sponsor_summary_as_csv_and_pdf(client, alice, bob, routed):
     services.submit_response(
         actor=bob, invitation=routed, decision="interested", principal_investigator="Dr Reed", estimated_patients=7
