@@ -1,8 +1,6 @@
 """HTML pages of organisations, contacts, events, engagements and follow-ups. Thin: parse, call a service, render."""
 
-import csv
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from crm import exports
 from crm import permissions as access
 from crm.forms_util import add_service_errors
 from engagements import importing, services
@@ -37,6 +36,7 @@ from engagements.models import Contact, Engagement, Event, FollowUp, Organisatio
 PAGE_SIZE = 50
 NDA_WARNING_DAYS = 60
 TYPEAHEAD_LIMIT = 15
+EXPORT_CHUNK = 500
 
 
 def _require_read(user) -> None:
@@ -70,34 +70,12 @@ def _saved(request, form, save: Callable[[], object]):
 # Lists: filter, sort, paginate, export -------------------------------------------------------------
 
 
-def _export(rows, columns: list[tuple[str, object]], name: str, fmt: str) -> HttpResponse:
-    """The filtered list as CSV or XLSX: one header row, then one row per object."""
-    headers = [header for header, _ in columns]
-    table = [[value(row) for _, value in columns] for row in rows]
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = name[:31]
-        sheet.append(headers)
-        for line in table:
-            sheet.append([v if isinstance(v, int | float | datetime.date) or v is None else str(v) for v in line])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(headers)
-    for line in table:
-        writer.writerow(["" if v is None else v for v in line])
-    return response
+def _export(rows, columns: list[tuple[str, Callable]], name: str, fmt: exports.Format) -> HttpResponse:
+    """The filtered list as CSV or XLSX: one header row, then one row per object (read in chunks, not all at once)."""
+    table = ([value(row) for _, value in columns] for row in rows.iterator(chunk_size=EXPORT_CHUNK))
+    return exports.table_response(
+        fmt, exports.dated(name), [header for header, _ in columns], table, sheet_title=name.capitalize()
+    )
 
 
 @dataclass(frozen=True)
@@ -127,7 +105,7 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, Sort], default
     order = sorts[sort.lstrip("-")].field
     rows = rows.order_by(f"-{order}" if sort.startswith("-") else order, "pk")
     fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
+    if fmt in exports.FORMATS:
         return _export(rows, export, name, fmt)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
@@ -140,10 +118,6 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, Sort], default
         "can_write": access.can_write_engagements(request.user),
         "list_name": name,
     }
-
-
-def _date(value):
-    return value.isoformat() if value else ""
 
 
 # Organisations ---------------------------------------------------------------------------------------
@@ -178,9 +152,9 @@ def organisation_list(request):
             ("Status", lambda o: o.get_status_display()),
             ("Website", lambda o: o.website),
             ("Owner", lambda o: str(o.owner) if o.owner else ""),
-            ("NDA expires", lambda o: _date(o.nda_expires_on)),
+            ("NDA expires", lambda o: o.nda_expires_on),
             ("Contacts", lambda o: o.contact_count),
-            ("Last engaged", lambda o: _date(o.last_engaged)),
+            ("Last engaged", lambda o: o.last_engaged),
         ],
     )
     if isinstance(result, HttpResponse):
@@ -310,7 +284,7 @@ def contact_list(request):
             ("Organisation", lambda c: c.organisation.name if c.organisation else ""),
             ("Do not contact", lambda c: "yes" if c.do_not_contact else ""),
             ("Lawful basis", lambda c: c.get_lawful_basis_display()),
-            ("Last engaged", lambda c: _date(c.last_engaged)),
+            ("Last engaged", lambda c: c.last_engaged),
         ],
     )
     if isinstance(result, HttpResponse):
@@ -445,8 +419,8 @@ def event_list(request):
         export=[
             ("Name", lambda e: e.name),
             ("Kind", lambda e: e.get_kind_display()),
-            ("Starts", lambda e: _date(e.starts_on)),
-            ("Ends", lambda e: _date(e.ends_on)),
+            ("Starts", lambda e: e.starts_on),
+            ("Ends", lambda e: e.ends_on),
             ("Place", lambda e: e.place),
             ("Virtual", lambda e: "yes" if e.virtual else ""),
             ("Meetings", lambda e: e.meetings),
@@ -572,7 +546,7 @@ def engagement_list(request):
         default_sort="-occurred_on",
         name="engagements",
         export=[
-            ("Date", lambda e: _date(e.occurred_on)),
+            ("Date", lambda e: e.occurred_on),
             ("Kind", lambda e: e.get_kind_display()),
             ("Subject", lambda e: e.subject),
             ("Organisations", lambda e: "; ".join(o.name for o in e.organisations.all())),

@@ -1,5 +1,6 @@
 """HTML pages: who may see and do what, and what each page shows."""
 
+import csv
 import datetime
 import io
 import re
@@ -227,6 +228,53 @@ def test_it_exports_the_filtered_list_as_csv_and_xlsx(client_for, alice):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Name", "Quantara"]
+
+
+def test_it_exports_engagements_with_real_dates_and_harmless_text(client_for, alice):
+    org = OrganisationFactory(name='=HYPERLINK("http://evil")')
+    EngagementFactory(subject="Pipeline", occurred_on=datetime.date(2026, 3, 4), organisations=[org])
+    response = client_for(alice).get(reverse("engagements:engagement-list"), {"export": "xlsx"})
+    assert response["Content-Disposition"].startswith('attachment; filename="engagements-')
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet["A2"].is_date and sheet["A2"].value.date() == datetime.date(2026, 3, 4)
+    assert sheet["D2"].value == org.name and sheet["D2"].data_type == "s"
+    response = client_for(alice).get(reverse("engagements:engagement-list"), {"export": "csv"})
+    row = list(csv.reader(io.StringIO(response.content.decode())))[1]
+    assert row[:4] == ["2026-03-04", "Meeting", "Pipeline", "'" + org.name]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "engagements:organisation-list",
+        "engagements:contact-list",
+        "engagements:event-list",
+        "engagements:engagement-list",
+    ],
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_it_exports_lists_in_constant_queries(client_for, alice, url_name, fmt, django_assert_max_num_queries):
+    client = client_for(alice)
+
+    def make(n):
+        for _ in range(n):
+            org = OrganisationFactory()
+            contact = ContactFactory(organisation=org)
+            engagement = EngagementFactory(organisations=[org], event=EventFactory())
+            engagement.contacts.add(contact)
+            engagement.staff.add(alice)
+
+    make(3)
+    client.get(reverse(url_name), {"export": fmt})
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(reverse(url_name), {"export": fmt}).status_code == 200
+    make(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse(url_name), {"export": fmt})
+    assert response.status_code == 200
 
 
 def test_it_filters_and_sorts_engagements(client_for, alice):
