@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from functools import partial
 
 from django.contrib import messages
@@ -27,6 +25,7 @@ from capabilities.models import (
     Level,
     Modality,
 )
+from crm import exports
 from crm import permissions as access
 from crm.forms_util import add_service_errors
 
@@ -255,7 +254,7 @@ def matrix(request):
     network = request.GET.get("network") if request.GET.get("network") in selectors.NETWORKS else None
     grid = selectors.matrix(access.visible_centres(request.user).active(), area=area, network=network)
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if export in exports.FORMATS:
         return _matrix_export(grid, export)
     rows = []
     for group in grid.areas:
@@ -275,48 +274,30 @@ def matrix(request):
     return render(request, "capabilities/matrix.html", context)
 
 
-def _matrix_export(grid: selectors.Matrix, kind: str) -> HttpResponse:
+# Excel fills of the matrix cells, the colours of the page's badges.
+LEVEL_FILLS = {"available": "198754", "limited": "FFC107", "planned": "CFE2FF"}
+
+
+def _level_fill(column: int, value) -> str | None:
+    """The fill of a centre's cell ("limited (4)" → the limited colour); the first three columns are labels."""
+    return LEVEL_FILLS.get(str(value or "").split(" ")[0]) if column >= 3 else None
+
+
+def _matrix_export(grid: selectors.Matrix, kind: exports.Format) -> HttpResponse:
     header = ["Area", "Code", "Capability", *[c.name for c in grid.centres]]
-    table = [
+    table = (
         [area.name, capability.code, capability.name, *[_matrix_level_text(level) for level in levels]]
         for area, capability, levels in grid.rows()
-    ]
-    stamp = timezone.localdate().isoformat()
-    if kind == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="capability-matrix-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(table)
-        return response
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    fills = {
-        "available": PatternFill("solid", fgColor="198754"),
-        "limited": PatternFill("solid", fgColor="FFC107"),
-        "planned": PatternFill("solid", fgColor="CFE2FF"),
-    }
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Capability matrix"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row][3:]:
-            level = str(cell.value or "").split(" ")[0]
-            if level in fills:
-                cell.fill = fills[level]
-    sheet.freeze_panes = "D2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="capability-matrix-{stamp}.xlsx"'
-    return response
+    return exports.table_response(
+        kind,
+        exports.dated("capability-matrix"),
+        header,
+        table,
+        sheet_title="Capability matrix",
+        frozen_columns=3,
+        fill=_level_fill,
+    )
 
 
 # Taxonomy and modality rules --------------------------------------------------------------------------

@@ -84,8 +84,11 @@ def test_it_exports_an_excel_workbook(client_for, victor, leeds):
     response = client_for(victor).get(URL, {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["D1"].value == "Leeds ECMC"
-    adult = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "adult")
-    assert adult[3] == "limited"
+    adult = next(row for row in sheet.iter_rows() if row[1].value == "adult")
+    assert adult[3].value == "limited" and adult[3].fill.fgColor.rgb.endswith("FFC107")
+    assert adult[1].fill.fill_type is None
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "D2"
+    assert response["Content-Disposition"].startswith('attachment; filename="capability-matrix-')
 
 
 def test_it_says_what_to_do_when_nothing_matches(client_for, victor, leeds):
