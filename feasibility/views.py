@@ -3,7 +3,6 @@
 Thin: each view fetches through crm.permissions, parses a form, calls a service, renders.
 """
 
-import csv
 import datetime
 from collections import Counter
 
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from crm import exports
 from crm import permissions as access
 from crm.forms_util import add_service_errors
 from feasibility import kpis, services
@@ -503,6 +503,21 @@ def _summary_context(feasibility_request) -> dict:
     }
 
 
+def _summary_rows(context: dict) -> list[list]:
+    """The interested centres' answers, then a blank line and the totals (the sponsor summary's CSV)."""
+    rows: list[list] = [
+        [
+            invitation.centre.name,
+            invitation.response.principal_investigator,
+            invitation.response.estimated_patients,
+            invitation.response.earliest_start,
+            invitation.response.comments,
+        ]
+        for invitation in context["interested"]
+    ]
+    return [*rows, [], ["centres consulted", context["consulted"]], ["centres interested", len(context["interested"])]]
+
+
 @login_required
 def sponsor_summary(request, pk):
     """The collated answer for the sponsor (page, PDF, CSV) and the record of when and to whom it went."""
@@ -511,25 +526,11 @@ def sponsor_summary(request, pk):
     context = _summary_context(feasibility_request)
     output = request.GET.get("format")
     if output == "csv":
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{feasibility_request.reference}-summary.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["centre", "principal_investigator", "estimated_patients", "earliest_start", "comments"])
-        for invitation in context["interested"]:
-            answer = invitation.response
-            writer.writerow(
-                [
-                    invitation.centre.name,
-                    answer.principal_investigator,
-                    answer.estimated_patients if answer.estimated_patients is not None else "",
-                    answer.earliest_start or "",
-                    answer.comments,
-                ]
-            )
-        writer.writerow([])
-        writer.writerow(["centres consulted", context["consulted"]])
-        writer.writerow(["centres interested", len(context["interested"])])
-        return response
+        return exports.csv_response(
+            f"{feasibility_request.reference}-summary",
+            ["centre", "principal_investigator", "estimated_patients", "earliest_start", "comments"],
+            _summary_rows(context),
+        )
     if output == "pdf":
         from weasyprint import HTML
 

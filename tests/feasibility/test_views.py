@@ -1,6 +1,8 @@
 """Feasibility pages: who may open each, and the main journeys."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -285,6 +287,19 @@ def test_it_counts_each_sender_behind_a_trusted_proxy_on_its_own(client, setting
     assert client.post(url, public_data(), HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
     # Another sponsor behind the same proxy is not held up by the first one's limit.
     assert client.post(url, public_data(), HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 302
+
+
+def test_it_writes_the_sponsor_summary_csv_with_iso_dates_and_harmless_comments(client, alice, bob, routed):
+    start = timezone.localdate() + datetime.timedelta(days=90)
+    services.submit_response(
+        actor=bob, invitation=routed, decision="interested", earliest_start=start, comments="=1+1 beds free"
+    )
+    client.force_login(alice)
+    response = client.get(reverse("feasibility:sponsor-summary", args=[routed.request_id]) + "?format=csv")
+    assert response["Content-Disposition"] == f'attachment; filename="{routed.request.reference}-summary.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ["Leeds ECMC", "", "", start.isoformat(), "'=1+1 beds free"]
+    assert rows[2:] == [[], ["centres consulted", "1"], ["centres interested", "1"]]
 
 
 def test_it_downloads_the_sponsor_summary_as_csv_and_pdf(client, alice, bob, routed):
