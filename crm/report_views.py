@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from crm import charts, kpis, reports, services
+from crm import charts, exports, kpis, reports, services
 from crm import permissions as access
 from crm.forms import ReportNarrativeForm
 from crm.forms_util import add_service_errors
@@ -235,12 +233,7 @@ def annual_report_csv(request, year: int):
         raise Http404(f"No table called {name!r}; choose one of {', '.join(tables)}.")
     table = tables[name]
     label = f"{year}-{(year + 1) % 100:02d}" if financial else str(year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="report-{label}-{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table["headers"])
-    writer.writerows(["" if value is None else value for value in row] for row in table["rows"])
-    return response
+    return exports.csv_response(f"report-{label}-{name}", table["headers"], table["rows"])
 
 
 @login_required

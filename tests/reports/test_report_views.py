@@ -109,6 +109,7 @@ def test_it_downloads_every_table_as_csv(client_for, alice, records):
         response = c.get(reverse("crm:annual-report-csv", args=[2025]) + f"?table={name}")
         assert response.status_code == 200, name
         assert response["Content-Type"].startswith("text/csv")
+        assert response["Content-Disposition"] == f'attachment; filename="report-2025-{name}.csv"'
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0] == tables[name]["headers"]
     kinds = list(
