@@ -85,6 +85,11 @@ def csv_cell(value: Cell) -> str | int | float | Decimal:
     return value
 
 
+def restore_cell(text: str) -> str:
+    """The value a CSV cell had before `csv_cell` defused it, for importers reading our own exports back."""
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
+
+
 def safe_filename(name: str, extension: str) -> str:
     """A file name a browser and a file system accept, e.g. `FR-2026-0042-summary.csv`."""
     # Leading dots would make a hidden file (or climb a folder, "..").

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from crm import exports
 from engagements.models import LawfulBasis, OrganisationKind, OrganisationSize, OrganisationStatus, normalise_name
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -114,7 +115,12 @@ def read_rows(text: str, what: str) -> list[tuple[int, dict[str, str]]]:
             if not any(v.strip() for v in values):
                 continue
             line = reader.line_num
-            row = {name: value.strip() for name, value in zip(names, values, strict=False) if name in known and value}
+            # A file exported here and edited comes back with our formula guard ('+44…); take it off again.
+            row = {
+                name: exports.restore_cell(value.strip())
+                for name, value in zip(names, values, strict=False)
+                if name in known and value
+            }
             rows.append((line, row))
             if len(rows) > MAX_ROWS:
                 raise FileProblem(f"The file has more than {MAX_ROWS:,} rows. Split it and import each part.")

@@ -130,3 +130,8 @@ def test_it_picks_the_format_asked_for():
     assert exports.table_response("xlsx", "x", ["A"], [])["Content-Type"] == exports.XLSX_CONTENT_TYPE
     with pytest.raises(ValueError, match="Unknown export format"):
         exports.table_response("pdf", "x", ["A"], [])
+
+
+@pytest.mark.parametrize("text", [*DANGEROUS, "plain", "'quoted", "", "'"])
+def test_it_restores_what_csv_defused(text):
+    assert exports.restore_cell(str(exports.csv_cell(text))) == text

@@ -133,3 +133,11 @@ def test_it_applies_nothing_when_a_row_became_wrong_after_the_preview(client_for
     # nothing matches "Nimbus" yet: the row was rejected, so confirming imports nothing
     client.post(reverse("engagements:import-confirm"), {"confirm": ""})
     assert _counts() == (0, 0)
+
+
+def test_it_reads_back_its_own_contact_export_without_the_formula_guard(client_for, alice):
+    ContactFactory(first_name="Ana", last_name="Silva", email="ana@nimbus.example", phone="+44 113 343 1234")
+    exported = client_for(alice).get(reverse("engagements:contact-list"), {"export": "csv"}).content.decode()
+    assert "'+44 113 343 1234" in exported  # defused for spreadsheets
+    [(_, row)] = importing.read_rows(exported, "contacts")
+    assert row["phone"] == "+44 113 343 1234" and row["first_name"] == "Ana"
