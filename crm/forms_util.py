@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:
@@ -11,3 +13,17 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def redirect_back(request, default: str, *args):
+    """Go where the form's `next` field says (a page of this site only), else to the default page.
+
+    `next` comes from the browser, so it is checked with Django's own rule: an address on another host
+    (`https://evil.example`, `//evil.example`, `/\\evil.example`) is ignored, never followed.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default, *args)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from crm import exports
 from crm import permissions as access
-from crm.forms_util import add_service_errors
+from crm.forms_util import add_service_errors, redirect_back
 from engagements import importing, services
 from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
 from engagements.forms import (
@@ -45,14 +45,6 @@ def _require_read(user) -> None:
 
 def _require_write(user) -> None:
     access.require(access.can_write_engagements(user), services.WRITE_REFUSAL)
-
-
-def _back(request, default: str, *args):
-    """Where a button's `next` field says to go back to (a path on this site only), else the default page."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default, *args)
 
 
 def _saved(request, form, save: Callable[[], object]):
@@ -359,7 +351,7 @@ def contact_erase(request, pk):
     _require_write(request.user)
     services.contact_erase(actor=request.user, contact=contact)
     messages.success(request, "The contact's personal data is erased, including from its history.")
-    return _back(request, "engagements:contact-detail", contact.pk)
+    return redirect_back(request, "engagements:contact-detail", contact.pk)
 
 
 @login_required
@@ -724,7 +716,7 @@ def followup_complete(request, pk):
     _require_write(request.user)
     services.follow_up_complete(actor=request.user, follow_up=follow_up)
     messages.success(request, f"Done: {follow_up.text}")
-    return _back(request, "engagements:followup-list")
+    return redirect_back(request, "engagements:followup-list")
 
 
 # Import ----------------------------------------------------------------------------------------------

@@ -15,13 +15,12 @@ from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from crm import exports
 from crm import permissions as access
-from crm.forms_util import add_service_errors
+from crm.forms_util import add_service_errors, redirect_back
 from feasibility import kpis, services
 from feasibility.forms import (
     AnswerForm,
@@ -407,7 +406,7 @@ def invitation_reopen(request, pk):
     else:
         invitation.refresh_from_db()
         messages.success(request, f"Reopened for {invitation.centre} until {invitation.deadline:%d %b %Y}.")
-    return redirect(request.POST.get("next") or reverse("feasibility:request-detail", args=[invitation.request_id]))
+    return redirect_back(request, "feasibility:request-detail", invitation.request_id)
 
 
 @login_required
@@ -427,7 +426,7 @@ def invitation_deadline(request, pk):
             messages.success(request, f"Deadline for {invitation.centre} changed.")
     else:
         messages.error(request, "Give a valid date.")
-    return redirect(request.POST.get("next") or reverse("feasibility:request-detail", args=[invitation.request_id]))
+    return redirect_back(request, "feasibility:request-detail", invitation.request_id)
 
 
 # Public opportunity form -----------------------------------------------------------------------------------

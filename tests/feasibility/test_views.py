@@ -449,6 +449,17 @@ def test_it_guards_reopening_and_deadline_changes(client, request, routed, user,
     assert response.status_code == expected
 
 
+@pytest.mark.parametrize("outside", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_it_goes_back_only_to_pages_of_this_site(client, alice, routed, outside):
+    client.force_login(alice)
+    later = (TODAY + datetime.timedelta(days=20)).isoformat()
+    url = reverse("feasibility:invitation-deadline", args=[routed.pk])
+    response = client.post(url, {"deadline": later, "next": outside})
+    assert response["Location"] == reverse("feasibility:request-detail", args=[routed.request_id])
+    response = client.post(url, {"deadline": later, "next": reverse("feasibility:outstanding")})
+    assert response["Location"] == reverse("feasibility:outstanding")
+
+
 @pytest.mark.parametrize("user, expected", [("alice", 302), ("victor", 403), ("bob", 403), ("carol", 404)])
 def test_it_guards_set_up_edits(client, request, placed, user, expected):
     client.force_login(request.getfixturevalue(user))
