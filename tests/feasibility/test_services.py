@@ -11,6 +11,7 @@ from django.utils import timezone
 from engagements.models import Organisation
 from feasibility import services
 from feasibility.models import FeasibilityRequest, Invitation, SiteSetUp
+from feasibility.services import intake
 from feasibility.workdays import add_working_days
 from tests.factories import (
     CentreCapabilityFactory,
@@ -43,13 +44,13 @@ def test_it_numbers_requests_per_received_year(alice, sponsor, taxonomy):
 def test_it_skips_a_reference_taken_meanwhile(alice, sponsor, monkeypatch):
     FeasibilityRequestFactory(reference="FR-2025-0001", received_on=datetime.date(2025, 1, 2))
     calls = []
-    real = services._next_reference
+    real = intake._next_reference
 
     def stale(year):
         calls.append(year)
         return "FR-2025-0001" if len(calls) == 1 else real(year)
 
-    monkeypatch.setattr(services, "_next_reference", stale)
+    monkeypatch.setattr(intake, "_next_reference", stale)
     made = services.request_create(actor=alice, title="A", sponsor=sponsor, received_on=datetime.date(2025, 3, 1))
     assert made.reference == "FR-2025-0002"
 
