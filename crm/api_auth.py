@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions, permissions
 from rest_framework.pagination import PageNumberPagination
 
 from crm import permissions as access
+from crm.middleware import MFA_MISSING_MESSAGE, mfa_missing
 from crm.models import ApiToken
 
 
@@ -41,9 +42,19 @@ class PersonalTokenScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer", "description": "A personal token from your profile page."}
 
 
+def _signed_in(request) -> bool:
+    """Signed in, and not someone who must use MFA and has not set it up: a token (which the browser's
+    MFA middleware never sees) must not be a way round compulsory MFA."""
+    if not access.is_signed_in(request.user):
+        return False
+    if mfa_missing(request.user):
+        raise exceptions.PermissionDenied(MFA_MISSING_MESSAGE)
+    return True
+
+
 class IsSignedIn(permissions.BasePermission):
     def has_permission(self, request, view):
-        return access.is_signed_in(request.user)
+        return _signed_in(request)
 
 
 class RolePermission(permissions.BasePermission):
@@ -57,7 +68,7 @@ class RolePermission(permissions.BasePermission):
     """
 
     def has_permission(self, request, view):
-        if not access.is_signed_in(request.user):
+        if not _signed_in(request):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True

@@ -2,6 +2,7 @@
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -17,21 +18,25 @@ def mfa_required_for(user) -> bool:
     return user.role in settings.MFA_REQUIRED_ROLES
 
 
+def mfa_missing(user) -> bool:
+    """True for a user who must use MFA and has not set it up yet: the browser sends them to set it up,
+    the API (session or token) refuses them."""
+    return mfa_required_for(user) and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+MFA_MISSING_MESSAGE = (
+    "Your role must use two-factor authentication: set it up in the browser (Profile, Two-factor) before using the API."
+)
+
+
 class RequireMFAMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and mfa_required_for(user)
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if user is not None and not request.path.startswith(_ALLOWED_PREFIXES) and mfa_missing(user):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
-                return JsonResponse({"detail": "Set up two-factor authentication first."}, status=403)
+                return JsonResponse({"detail": MFA_MISSING_MESSAGE}, status=403)
             return redirect(reverse("mfa_activate_totp") + "?required=1")
         return self.get_response(request)

@@ -146,8 +146,16 @@ def user_set_active(*, actor: User, user: User, active: bool) -> None:
     user._history_user = actor
     user.save(update_fields=["is_active"])
     if not active:
-        for token in user.api_tokens.active():
-            token_revoke(actor=user, token=token)
+        tokens_revoke_all(user=user)
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token of a user: when their access is switched off or their password changes or
+    is reset (whoever knew the old password may have made a token with it). Returns how many."""
+    tokens = list(user.api_tokens.active())
+    for token in tokens:
+        token_revoke(actor=user, token=token)
+    return len(tokens)
 
 
 # The annual report: narrative and publishing -------------------------------------------------------------

@@ -62,3 +62,31 @@ def test_it_keeps_the_schema_and_docs_behind_sign_in(client, alice):
     html = docs.content.decode()
     assert "<script>" not in html and "<style>" not in html
     assert client.get("/api/docs/?script").status_code == 200
+
+
+def test_it_revokes_every_token_when_the_password_is_changed(client, api, alice, password):
+    _, key = services.token_create(actor=alice, name="script")
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": "a-new-Passw0rd-2026", "password2": "a-new-Passw0rd-2026"},
+    )
+    assert response.status_code == 302
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/").status_code == 401
+    assert not alice.api_tokens.active().exists()
+
+
+def test_it_revokes_every_token_when_the_password_is_reset(client, api, alice, mailoutbox):
+    import re
+
+    _, key = services.token_create(actor=alice, name="script")
+    client.post(reverse("account_reset_password"), {"email": alice.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    response = client.post(
+        form.request["PATH_INFO"], {"password1": "a-new-Passw0rd-2026", "password2": "a-new-Passw0rd-2026"}
+    )
+    assert response.status_code == 302
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/").status_code == 401
