@@ -146,10 +146,17 @@ class CentreCapabilitySerializer(serializers.ModelSerializer):
         model = CentreCapability
         fields = ["id", "centre", "capability", "level", "quantity", "notes", "evidence", "expires_on", "confirmed_on"]
         read_only_fields = ["confirmed_on"]
-        validators = []  # one row per centre and capability: a second POST updates it, through the service
+        validators = []  # one row per centre and capability: said in words below, not by the unique constraint
 
     def validate(self, attrs):
         instance = self.instance
+        if instance is None:
+            existing = CentreCapability.objects.filter(centre=attrs["centre"], capability=attrs["capability"]).first()
+            if existing is not None:
+                # DESIGN.md section 6: a second POST is refused, so a script cannot overwrite a level unawares.
+                raise serializers.ValidationError(
+                    {"capability": f"This centre already has a level for it (id {existing.pk}): PATCH that one."}
+                )
         if instance is not None:
             for field in ("centre", "capability"):
                 if field in attrs and attrs[field] != getattr(instance, field):

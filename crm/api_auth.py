@@ -60,6 +60,7 @@ class IsSignedIn(permissions.BasePermission):
 class RolePermission(permissions.BasePermission):
     """The one permission class of the API: it reads the checks a viewset names.
 
+    A viewset may set `read_check` (a function taking the user): a user failing it gets 403 on the list.
     A viewset sets `write_check` (a function of crm.permissions taking the user) for create, update and
     delete, and may set `object_write_check(user, obj)`. Reading is governed by the viewset's queryset,
     built from a `visible_*` helper. Writes to one object are checked after the object is fetched from
@@ -71,7 +72,7 @@ class RolePermission(permissions.BasePermission):
         if not _signed_in(request):
             return False
         if request.method in permissions.SAFE_METHODS:
-            return True
+            return self._read_allowed(request.user, view)
         if getattr(view, request.method.lower(), None) is None:
             return True  # DRF answers 405 Method Not Allowed
         lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
@@ -86,6 +87,15 @@ class RolePermission(permissions.BasePermission):
             return False
         check = getattr(type(view), "object_write_check", None)
         return check(request.user, obj) if check else True
+
+    @staticmethod
+    def _read_allowed(user, view) -> bool:
+        # Where DESIGN.md section 5 says "none", the list itself is a 403: a script must not take "no access"
+        # for "no records". One object stays a 404 (from the empty visible queryset): existence is not told.
+        check = getattr(type(view), "read_check", None)
+        if check is None or getattr(view, "action", None) != "list":
+            return True
+        return bool(check(user))
 
     @staticmethod
     def _write_allowed(user, view) -> bool:

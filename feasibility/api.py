@@ -136,6 +136,9 @@ class FeasibilityRequestFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
     received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    # Ids are filtered as plain numbers, never checked against a table: an id that does not exist and one the
+    # user may not see both give an empty list, so the answer does not tell which ids exist.
+    sponsor = django_filters.NumberFilter(help_text="An organisation's id.")
 
     class Meta:
         model = FeasibilityRequest
@@ -201,6 +204,9 @@ class FeasibilityRequestViewSet(viewsets.ModelViewSet):
 
 class InvitationFilter(django_filters.FilterSet):
     answered = django_filters.BooleanFilter(field_name="response", lookup_expr="isnull", exclude=True)
+    # Plain numbers (see FeasibilityRequestFilter): a missing and an invisible request answer alike.
+    request = django_filters.NumberFilter(help_text="A feasibility request's id.")
+    centre = django_filters.NumberFilter(help_text="A centre's id.")
 
     class Meta:
         model = Invitation

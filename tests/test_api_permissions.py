@@ -1,19 +1,33 @@
 """The API permission matrix: every endpoint of the router, every role (pretix-style).
 
 Anonymous requests are refused (401); viewers read but never write (403); centre staff cannot write
-outside their own centres (403); the Programme Office's invalid writes are explained (400), never
-refused for permission. Detailed per-object rules are tested with each app's API.
+outside their own centres (403) and get 403 on the lists DESIGN.md section 5 gives them "none" of; the
+Programme Office's invalid writes are explained (400), never refused for permission. One object a user may
+not see is a 404 (its existence is not told); a visible one they may not change is a 403.
 """
 
 import pytest
 
+from capabilities.models import Capability
 from crm.api_urls import router
+from tests.factories import (
+    CentreCapabilityFactory,
+    ContactFactory,
+    EngagementFactory,
+    EventFactory,
+    FeasibilityRequestFactory,
+    FollowUpFactory,
+    InvitationFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 LIST_ROUTES = sorted(prefix for prefix, viewset, _basename in router.registry if hasattr(viewset, "list"))
 # Centre staff write their own centres' capability levels; their refusal depends on the row, not the role.
 CENTRE_WRITABLE = {"centre-capabilities"}
+# DESIGN.md section 5: "none" for centre staff, so the list answers 403 (not an empty 200).
+OFFICE_AND_VIEWERS_ONLY = {"organisations", "contacts", "events", "engagements", "follow-ups"}
 
 
 def url(prefix: str) -> str:
@@ -31,6 +45,9 @@ def test_it_lets_every_role_list_what_it_may_see(api, prefix, alice, bob, victor
     for user in (alice, bob, victor):
         api.force_authenticate(user)
         response = api.get(url(prefix))
+        if user is bob and prefix in OFFICE_AND_VIEWERS_ONLY:
+            assert response.status_code == 403, (prefix, response.status_code)
+            continue
         assert response.status_code == 200, (user.username, response.status_code)
         assert {"count", "next", "previous", "results"} <= set(response.json()), prefix
 
@@ -54,3 +71,90 @@ def test_it_explains_an_invalid_write_to_the_programme_office(api, prefix, alice
     assert response.status_code in (400, 405), response.status_code
     if response.status_code == 400:
         assert response.json(), "a 400 says what is wrong"
+
+
+# One object and the extra operations: (method, path, payload, {user: status}) --------------------------
+
+
+@pytest.fixture
+def objects(leeds, manchester):
+    organisation = OrganisationFactory()
+    engagement = EngagementFactory(organisations=[organisation])
+    routed = FeasibilityRequestFactory(status="circulating", sponsor=organisation)
+    leeds_invitation = InvitationFactory(request=routed, centre=leeds)
+    return {
+        "organisation": organisation.pk,
+        "contact": ContactFactory(organisation=organisation).pk,
+        "event": EventFactory().pk,
+        "engagement": engagement.pk,
+        "follow_up": FollowUpFactory(engagement=engagement).pk,
+        "centre": leeds.pk,
+        "capability": Capability.objects.get(code="adult").pk,
+        "leeds_level": CentreCapabilityFactory(centre=leeds, capability=Capability.objects.get(code="adult")).pk,
+        "manchester_level": CentreCapabilityFactory(
+            centre=manchester, capability=Capability.objects.get(code="adult")
+        ).pk,
+        "routed": routed.pk,
+        "unrouted": FeasibilityRequestFactory(sponsor=organisation).pk,
+        "invitation": leeds_invitation.pk,
+        "manchester_invitation": InvitationFactory(request=routed, centre=manchester).pk,
+    }
+
+
+ALL_READ = {"alice": 200, "victor": 200, "bob": 200, "anonymous": 401}
+OFFICE_READ = {"alice": 200, "victor": 200, "bob": 404, "anonymous": 401}
+OFFICE_WRITE = {"alice": 200, "victor": 403, "bob": 404, "anonymous": 401}
+
+OBJECT_MATRIX = [
+    ("get", "organisations/{organisation}/", None, OFFICE_READ),
+    ("patch", "organisations/{organisation}/", {"website": "https://example.com"}, OFFICE_WRITE),
+    ("get", "contacts/{contact}/", None, OFFICE_READ),
+    ("patch", "contacts/{contact}/", {"job_title": "Head of Clinical Operations"}, OFFICE_WRITE),
+    ("get", "events/{event}/", None, OFFICE_READ),
+    ("patch", "events/{event}/", {"place": "Barcelona"}, OFFICE_WRITE),
+    ("get", "engagements/{engagement}/", None, OFFICE_READ),
+    ("patch", "engagements/{engagement}/", {"topics": "ADCs"}, OFFICE_WRITE),
+    ("get", "follow-ups/{follow_up}/", None, OFFICE_READ),
+    ("patch", "follow-ups/{follow_up}/", {"text": "Call back"}, OFFICE_WRITE),
+    ("get", "centres/{centre}/", None, ALL_READ),
+    ("patch", "centres/{centre}/", {"city": "Leeds"}, {"alice": 200, "victor": 403, "bob": 403, "anonymous": 401}),
+    ("get", "capabilities/{capability}/", None, ALL_READ),
+    ("patch", "capabilities/{capability}/", {"description": "Adults"}, {"alice": 200, "victor": 403, "bob": 403}),
+    ("get", "centre-capabilities/{leeds_level}/", None, ALL_READ),
+    ("patch", "centre-capabilities/{leeds_level}/", {"level": "limited"}, {"alice": 200, "victor": 403, "bob": 200}),
+    ("patch", "centre-capabilities/{manchester_level}/", {"level": "limited"}, {"victor": 403, "bob": 403}),
+    ("get", "feasibility-requests/{routed}/", None, ALL_READ),
+    ("get", "feasibility-requests/{unrouted}/", None, OFFICE_READ),
+    ("patch", "feasibility-requests/{routed}/", {"title": "Renamed"}, {"alice": 200, "victor": 403, "bob": 403}),
+    ("patch", "feasibility-requests/{unrouted}/", {"title": "Renamed"}, OFFICE_WRITE),
+    ("get", "feasibility-requests/{routed}/matches/", None, {"alice": 200, "victor": 200, "bob": 403}),
+    ("get", "feasibility-requests/{unrouted}/matches/", None, OFFICE_READ),
+    ("post", "feasibility-requests/{unrouted}/route/", {"centres": []}, {"alice": 400, "victor": 403, "bob": 404}),
+    ("get", "invitations/{invitation}/", None, ALL_READ),
+    ("get", "invitations/{manchester_invitation}/", None, OFFICE_READ),
+    (
+        "put",
+        "invitations/{invitation}/response/",
+        {"decision": "interested"},
+        {"alice": 200, "victor": 403, "bob": 200},
+    ),
+    ("put", "invitations/{manchester_invitation}/response/", {"decision": "interested"}, {"victor": 403, "bob": 404}),
+    ("get", "reports/annual/2025/", None, {"alice": 200, "victor": 200, "bob": 403, "anonymous": 401}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "payload", "expected"), OBJECT_MATRIX, ids=lambda v: str(v)[:40])
+def test_it_answers_each_role_on_each_object_as_the_access_table_says(
+    api, objects, alice, bob, victor, method, path, payload, expected
+):
+    users = {"alice": alice, "bob": bob, "victor": victor, "anonymous": None}
+    for name, status in expected.items():
+        api.force_authenticate(users[name])
+        response = getattr(api, method)("/api/v1/" + path.format(**objects), payload, format="json")
+        assert response.status_code == status, (name, method, path, response.status_code, response.content[:300])
+
+
+def test_the_matrix_names_every_operation_of_the_router():
+    """A new endpoint must be added to the matrix above (its access written down) before it ships."""
+    covered = {path.split("/{")[0].split("/")[0] for _method, path, _payload, _expected in OBJECT_MATRIX}
+    assert set(LIST_ROUTES) - {"reports"} <= covered | {"reports"}, set(LIST_ROUTES) - covered

@@ -183,10 +183,14 @@ def test_it_writes_levels_through_the_rules_with_field_messages(api, bob, leeds)
     assert (row.confirmed_by, row.confirmed_on) == (bob, timezone.localdate())
 
 
-def test_it_updates_an_existing_level_when_posted_again(api, bob, leeds, leeds_adult):
+def test_it_refuses_a_second_post_for_the_same_centre_and_capability(api, bob, leeds, leeds_adult):
     api.force_authenticate(bob)
     response = api.post("/api/v1/centre-capabilities/", {"centre": leeds.pk, "capability": "adult", "level": "limited"})
-    assert response.status_code == 201
+    assert response.status_code == 400
+    assert "PATCH" in response.json()["capability"][0]
+    assert CentreCapability.objects.get(pk=leeds_adult.pk).level == leeds_adult.level
+    patched = api.patch(f"/api/v1/centre-capabilities/{leeds_adult.pk}/", {"level": "limited"})
+    assert patched.status_code == 200
     assert CentreCapability.objects.get(pk=leeds_adult.pk).level == "limited"
 
 
