@@ -16,6 +16,7 @@ from capabilities import services
 from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability
 from crm import permissions as access
 from crm.api_auth import RolePermission
+from crm.forms_util import MAX_QUANTITY
 
 
 def _service_call(function, **kwargs):
@@ -146,6 +147,7 @@ class CentreCapabilitySerializer(serializers.ModelSerializer):
         model = CentreCapability
         fields = ["id", "centre", "capability", "level", "quantity", "notes", "evidence", "expires_on", "confirmed_on"]
         read_only_fields = ["confirmed_on"]
+        extra_kwargs = {"quantity": {"max_value": MAX_QUANTITY}}
         validators = []  # one row per centre and capability: said in words below, not by the unique constraint
 
     def validate(self, attrs):

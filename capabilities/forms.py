@@ -3,6 +3,7 @@
 from django import forms
 
 from capabilities.models import Capability, CapabilityArea, Centre, Level, Modality
+from crm.forms_util import MAX_QUANTITY
 
 
 class DateInput(forms.DateInput):
@@ -16,7 +17,7 @@ class LevelForm(forms.Form):
     """One capability of one centre. Quantity and expiry appear only where the capability takes them."""
 
     level = forms.ChoiceField(choices=Level.choices)
-    quantity = forms.IntegerField(required=False, min_value=0)
+    quantity = forms.IntegerField(required=False, min_value=0, max_value=MAX_QUANTITY)
     expires_on = forms.DateField(required=False, label="Expires on", widget=DateInput())
     evidence = forms.CharField(required=False, max_length=300, help_text="Licence number or accreditation reference.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

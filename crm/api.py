@@ -45,7 +45,7 @@ class AnnualReportViewSet(viewsets.ViewSet):
         ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "application/pdf"): OpenApiTypes.BINARY},
     )
-    def retrieve(self, request, year=None):
+    def retrieve(self, request, year=None, format=None):  # noqa: A002 (DRF passes a `.json`/`.pdf` suffix as `format`)
         access.require(access.can_read_reports(request.user), "Reports are for the Programme Office and leadership.")
         year = int(year)
         if not kpis.report_year_allowed(year, timezone.localdate()):

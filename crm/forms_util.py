@@ -1,9 +1,32 @@
 """Small helpers for forms shared by every app."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+
+# Upper bounds for counts people type: far above any real trial (the largest enrol tens of thousands), far
+# below the database column, so an absurd number is a message on the field and never a database error.
+MAX_PATIENTS = 100_000
+MAX_SITES = 1_000
+MAX_QUANTITY = 100_000
+# Dates outside this range are typing slips (9999-12-31, 0201-05-01), and break calendars and sums of days.
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+YEARS_AHEAD = 20
+
+
+def check_date_range(value: datetime.date | None, today: datetime.date | None = None) -> str | None:
+    """A message when a date is outside the sane range (1990 to twenty years ahead), else None."""
+    if value is None:
+        return None
+    latest = (today or timezone.localdate()).replace(month=12, day=31)
+    latest = latest.replace(year=latest.year + YEARS_AHEAD)
+    if not EARLIEST_DATE <= value <= latest:
+        return f"Give a date between {EARLIEST_DATE:%d %b %Y} and {latest:%d %b %Y}."
+    return None
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:

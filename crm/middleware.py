@@ -3,7 +3,7 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 # Paths a user without MFA may still reach: setting it up, signing out, static files.
@@ -39,4 +39,22 @@ class RequireMFAMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": MFA_MISSING_MESSAGE}, status=403)
             return redirect(reverse("mfa_activate_totp") + "?required=1")
+        return self.get_response(request)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the address's query (`?q=a%00b`) is never meant, and PostgreSQL refuses it in a
+    query: answer 400 with words, in JSON for the API, before any view can turn it into a 500. (Form and API
+    fields refuse it on the field already: Django's and DRF's CharField do.)"""
+
+    MESSAGE = "The address holds a NUL character (%00), which is not allowed. Remove it and try again."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE}, status=400)
+            return render(request, "400.html", {"message": self.MESSAGE}, status=400)
         return self.get_response(request)

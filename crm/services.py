@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,11 +75,19 @@ def invitation_for_token(token: str) -> UserInvitation | None:
     return UserInvitation.objects.pending().filter(token_hash=UserInvitation.hash_token(token)).first()
 
 
+INVITATION_USED = "This invitation link has expired or was already used. Ask for a new one."
+
+
 def invitation_accept(*, token: str, username: str, password: str, first_name: str, last_name: str) -> User:
-    """Create the invited person's account with the password they chose."""
+    """Create the invited person's account with the password they chose.
+
+    Their email address counts as verified: the invitation reached them there. Two acceptances of one
+    link at once (a double click, two tabs) make one account: the second waits for the first's lock,
+    then finds the invitation used and is told so.
+    """
     invitation = invitation_for_token(token)
     if invitation is None:
-        raise ValidationError("This invitation link has expired or was already used. Ask for a new one.")
+        raise ValidationError(INVITATION_USED)
     errors = {}
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = "This username is taken; choose another."
@@ -90,6 +99,11 @@ def invitation_accept(*, token: str, username: str, password: str, first_name: s
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        locked = UserInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if locked is None or locked.accepted_at or locked.revoked_at:
+            raise ValidationError(INVITATION_USED)
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": "This username is taken; choose another."})
         user = User.objects.create_user(
             username=username,
             email=invitation.email,
@@ -100,6 +114,7 @@ def invitation_accept(*, token: str, username: str, password: str, first_name: s
         )
         for centre in invitation.centres.all():
             centre.members.add(user)
+        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
         invitation.accepted_at = timezone.now()
         invitation.accepted_user = user
         invitation.save(update_fields=["accepted_at", "accepted_user"])

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "crm.middleware.RejectNullCharactersMiddleware",
     "crm.middleware.RequireMFAMiddleware",
 ]
 

@@ -79,12 +79,20 @@ def decode(data: bytes) -> str:
     if not data.strip():
         raise FileProblem("The file is empty. Export the spreadsheet as CSV with a header row and at least one row.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(
             f"The file is not UTF-8 text (unreadable byte at position {exc.start}). "
             "In Excel choose File › Save As › “CSV UTF-8 (Comma delimited)” and upload that."
         ) from exc
+    if "\x00" in text:
+        # A NUL byte is never in a spreadsheet's text, and the database refuses it: say where it is.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileProblem(
+            f"Line {line} holds a NUL character (byte 0), which is not text: the file may be UTF-16 or not a CSV. "
+            "Save it as “CSV UTF-8 (Comma delimited)” and upload that."
+        )
+    return text
 
 
 def _column(name: str) -> str:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm import permissions as access
+from crm.forms_util import check_date_range
 from engagements import importing
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation, normalise_name
 
@@ -400,6 +401,12 @@ def contact_export(*, actor, contact: Contact) -> dict[str, Any]:
 
 
 def _check_event(event: Event) -> None:
+    # An absurd date (9999-12-31) is a typing slip, and would break the calendar feed for everyone.
+    errors = {
+        field: message for field in ("starts_on", "ends_on") if (message := check_date_range(getattr(event, field)))
+    }
+    if errors:
+        raise ValidationError(errors)
     if event.ends_on and event.starts_on and event.ends_on < event.starts_on:
         raise ValidationError({"ends_on": "An event cannot end before it starts."})
     _full_clean(event)

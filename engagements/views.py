@@ -503,7 +503,8 @@ def events_ics(request):
             f"UID:event-{event.pk}@{settings.SITE_NAME.lower()}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.last_day + datetime.timedelta(days=1):%Y%m%d}",
+            # The day after the last (exclusive end); a date kept from before dates were checked cannot overflow.
+            f"DTEND;VALUE=DATE:{min(event.last_day, datetime.date.max - datetime.timedelta(days=1)) + datetime.timedelta(days=1):%Y%m%d}",
             f"SUMMARY:{_ics_text(event.name)}",
             f"LOCATION:{_ics_text('Online' if event.virtual and not event.place else event.place)}",
             f"URL:{url}",

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from capabilities.models import POPULATION_CODES, Modality
 from crm import permissions as access
 from crm.api_auth import IsSignedIn, RolePermission
+from crm.forms_util import MAX_PATIENTS, MAX_SITES
 from engagements.models import Organisation
 from feasibility import services
 from feasibility.models import (
@@ -45,6 +46,7 @@ class CentreResponseSerializer(serializers.ModelSerializer):
         model = CentreResponse
         fields = [*services.ANSWER_FIELDS, "responded_at"]
         read_only_fields = ["responded_at"]
+        extra_kwargs = {"estimated_patients": {"max_value": MAX_PATIENTS}}
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -100,7 +102,7 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
             "synopsis",
         ]
         read_only_fields = ["reference", "status"]
-        extra_kwargs = {"received_on": {"required": False}}
+        extra_kwargs = {"received_on": {"required": False}, "sites_sought": {"min_value": 1, "max_value": MAX_SITES}}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

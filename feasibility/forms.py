@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
+from crm.forms_util import MAX_PATIENTS, MAX_SITES
 from engagements.models import Contact, Organisation
 from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Phase, RequestStatus
 from feasibility.services import ATTACHMENT_EXTENSIONS
@@ -59,8 +60,8 @@ class RequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="These raise a centre's score but do not exclude it.",
     )
-    sites_sought = forms.IntegerField(min_value=1, required=False)
-    patients_total = forms.IntegerField(min_value=1, required=False)
+    sites_sought = forms.IntegerField(min_value=1, max_value=MAX_SITES, required=False)
+    patients_total = forms.IntegerField(min_value=1, max_value=MAX_PATIENTS, required=False)
     planned_start = forms.DateField(required=False, widget=DATE)
     response_deadline = forms.DateField(
         required=False, widget=DATE, help_text="Left empty, each centre gets 10 UK working days from routing."
@@ -124,7 +125,9 @@ class AnswerForm(forms.Form):
         choices=[("", "—")] + list(DeclineReason.choices), required=False, help_text="Needed when declining."
     )
     principal_investigator = forms.CharField(max_length=200, required=False)
-    estimated_patients = forms.IntegerField(min_value=0, required=False, label="Patients you expect to recruit")
+    estimated_patients = forms.IntegerField(
+        min_value=0, max_value=MAX_PATIENTS, required=False, label="Patients you expect to recruit"
+    )
     earliest_start = forms.DateField(required=False, widget=DATE, help_text="When your centre could open the study.")
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -156,8 +159,8 @@ class PublicOpportunityForm(forms.Form):
     populations = forms.MultipleChoiceField(
         choices=POPULATION_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["adult"]
     )
-    sites_sought = forms.IntegerField(min_value=1, required=False, label="UK sites sought")
-    patients_total = forms.IntegerField(min_value=1, required=False, label="Patients in total")
+    sites_sought = forms.IntegerField(min_value=1, max_value=MAX_SITES, required=False, label="UK sites sought")
+    patients_total = forms.IntegerField(min_value=1, max_value=MAX_PATIENTS, required=False, label="Patients in total")
     planned_start = forms.DateField(required=False, widget=DATE, help_text="Roughly, if known.")
     synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), help_text="No patient-identifiable data.")
     attachments = MultipleFileField(
