@@ -8,6 +8,7 @@ the output is deterministic (no dates, fixed ids), so a chart only changes when 
 from __future__ import annotations
 
 import base64
+import contextvars
 import hashlib
 import io
 import json
@@ -47,9 +48,19 @@ STYLE = {
 }
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
+# What the drawing functions write: SVG for the page and the PDF, PNG for the Word document (which shows
+# SVG only in recent versions of Word).
+_FORMAT: contextvars.ContextVar[str] = contextvars.ContextVar("chart_format", default="svg")
+PNG_DPI = 200
+
+
+def _svg(fig) -> str | bytes:
     # A fixed figure size (no tight bounding box) so every chart scales the same on the page and in the PDF.
+    if _FORMAT.get() == "png":
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": "EPOCH"})
+        return buffer.getvalue()
+    buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "EPOCH"})
     return buffer.getvalue()
 
@@ -314,21 +325,38 @@ _DRAWING = threading.Lock()
 CACHE_SECONDS = 60 * 60
 
 
+def _drawn(report: dict, names: list[str] | None, fmt: str) -> dict[str, tuple[str, str | bytes]]:
+    """{name: (title, drawing)}, each drawing kept in the shared cache under a digest of the figures it was
+    drawn from: the same figures draw the same chart."""
+    digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
+    drawn = {}
+    for name in names or CHARTS:
+        title, draw = CHARTS[name]
+        key = f"chart:{fmt}:{name}:{digest}"
+        drawing = cache.get(key)
+        if drawing is None:
+            with _DRAWING:
+                token = _FORMAT.set(fmt)
+                try:
+                    drawing = draw(report)
+                finally:
+                    _FORMAT.reset(token)
+            cache.set(key, drawing, CACHE_SECONDS)
+        drawn[name] = (title, drawing)
+    return drawn
+
+
 def all_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
     """{name: {"title", "svg", "src"}} for the named charts (all by default).
 
-    Drawing takes most of a report page's time and the figures rarely change, so each chart is kept in
-    the shared cache under a digest of the figures it was drawn from: the same figures draw the same chart.
+    Drawing takes most of a report page's time and the figures rarely change, so each chart is cached.
     """
-    digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
-    charts = {}
-    for name in names or CHARTS:
-        title, draw = CHARTS[name]
-        key = f"chart:{name}:{digest}"
-        svg = cache.get(key)
-        if svg is None:
-            with _DRAWING:
-                svg = draw(report)
-            cache.set(key, svg, CACHE_SECONDS)
-        charts[name] = {"title": title, "svg": svg, "src": data_uri(svg)}
-    return charts
+    return {
+        name: {"title": title, "svg": svg, "src": data_uri(svg)}
+        for name, (title, svg) in _drawn(report, names, "svg").items()
+    }
+
+
+def png_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
+    """{name: {"title", "png"}}: the same charts as PNG images, for the Word document."""
+    return {name: {"title": title, "png": png} for name, (title, png) in _drawn(report, names, "png").items()}

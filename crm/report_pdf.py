@@ -33,13 +33,20 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
     say("Drawing the charts")
     drawn = charts.all_charts(report)
     say("Laying out the pages")
+    tables = {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()}
+    headlines = reports.headline_figures(report)
     context = {
         "report": report,
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
-        "headlines": reports.headline_figures(report),
-        "tables": {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()},
-        "charts": drawn,
+        "headlines": headlines,
+        "empty_notes": reports.empty_notes(headlines, report["label"]),
+        "chapters": [
+            chapter
+            | {"drawn": [drawn[n] for n in chapter["charts"]], "laid_out": [tables[n] for n in chapter["tables"]]}
+            for chapter in reports.chapters(report)
+        ],
+        "definitions": reports.DEFINITIONS,
         "generated_at": timezone.now(),
         "SITE_NAME": settings.SITE_NAME,
         "NETWORK_NAME": getattr(settings, "NETWORK_NAME", ""),

@@ -364,6 +364,27 @@ HEADLINES = [
 ]
 
 
+# Why a headline figure can be "–": said beside it on the page, in the PDF and in the Word document.
+EMPTY_NOTES = {
+    "with_interest_pct": "no opportunity was circulated to centres",
+    "median_response_days": "no centre answered an invitation",
+    "median_days_to_open": "no site opened",
+    "median_days_to_first_participant": "no site recruited its first participant",
+    "pct_open_within_60": "no site's 60-day opening target was decided (met or missed)",
+    "pct_first_within_30": "no site's 30-day first-participant target was decided",
+    "pct_within_150": "no study's 150-day target was decided",
+}
+
+
+def empty_notes(headlines: list[dict], label: str) -> list[str]:
+    """One sentence for each headline figure shown as "–" this period, saying why it is empty."""
+    return [
+        f"{h['label']}: {EMPTY_NOTES[h['key']]} in {label}."
+        for h in headlines
+        if h["value"] is None and h["key"] in EMPTY_NOTES
+    ]
+
+
 def headline_figures(report: dict) -> list[dict]:
     rows = []
     for key, label, section, figure, unit in HEADLINES:
@@ -381,6 +402,7 @@ def headline_figures(report: dict) -> list[dict]:
                 "previous": before,
                 "change": change,
                 "unit": unit,
+                "empty_note": EMPTY_NOTES.get(key, "") if now is None else "",
             }
         )
     return rows
@@ -532,6 +554,121 @@ def laid_out(table: dict, links: list[str] | None = None) -> dict:
             for i, row in enumerate(table["rows"])
         ],
     }
+
+
+# The chapters of the PDF and the Word document, in order: one definition for both --------------------------
+
+DEFINITIONS = [
+    (
+        "Engagements",
+        "those that took place in the period. An organisation is new when its first engagement ever "
+        "falls in the period.",
+    ),
+    (
+        "Events attended",
+        "events starting in the period that staff went to or where at least one engagement was "
+        "held (its meetings held).",
+    ),
+    (
+        "Opportunities",
+        "feasibility requests received in the period; circulated ones were routed to at least one "
+        "centre; those with interest had at least one centre answer “interested”. The share with interest is of "
+        "those circulated.",
+    ),
+    (
+        "Answers",
+        "count for the year the request was received in, even when they came after the year ended. Days "
+        "to answer run from routing to a centre's first answer. A centre's response rate is the share of its "
+        "invitations it answered; a centre that never answered shows 0%.",
+    ),
+    (
+        "Haematology and radiopharmaceutical opportunities",
+        "those needing that capability: as a required capability, a tumour type, or through a modality rule.",
+    ),
+    (
+        "Set-up",
+        "days to open run from approval or site selection (the later) to opening; days to first "
+        "participant from opening; overall from regulatory submission to first participant.",
+    ),
+    (
+        "“–”",
+        "shown where there is nothing to count or divide by (no records of that kind in the period); "
+        "percentages have one decimal.",
+    ),
+]
+
+
+def _n(value, unit: str = "") -> str:
+    return "–" if value is None else f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def chapters(report: dict) -> list[dict]:
+    """The report's chapters after the summary: {id, title, paragraphs, charts, tables} (chart and table names),
+    drawn alike by the PDF and the Word document."""
+    eng, prev = report["engagements"], report["previous_year"]
+    feas, setup = report["feasibility"], report["setup"]
+    last = prev["label"]
+    return [
+        {
+            "id": "engagements",
+            "title": "Industry engagements",
+            "paragraphs": [
+                f"{_plural(eng['total'], 'engagement')} with {_plural(eng['organisations_engaged'], 'organisation')}, "
+                f"{eng['organisations_new']} of them new to the network ({last}: {prev['engagements']['total']} with "
+                f"{prev['engagements']['organisations_engaged']})."
+            ],
+            "charts": ["engagements_by_month", "engagements_by_kind", "organisations"],
+            "tables": ["engagements_by_kind", "engagements_by_month"],
+        },
+        {
+            "id": "events",
+            "title": "Events",
+            "paragraphs": [
+                f"{_plural(eng['events_attended'], 'event')} attended ({last}: {prev['engagements']['events_attended']})."
+            ],
+            "charts": ["events"],
+            "tables": ["events"],
+        },
+        {
+            "id": "feasibility",
+            "title": "Trial opportunities",
+            "paragraphs": [
+                f"{_plural(feas['received'], 'opportunity', 'opportunities')} received; {feas['circulated']} circulated "
+                f"to centres; {feas['with_interest']} with at least one centre interested "
+                f"({_n(feas['with_interest_pct'], '%')} of those circulated; {last}: "
+                f"{_n(prev['feasibility']['with_interest_pct'], '%')}). Median days from routing to a centre's answer: "
+                f"{_n(feas['median_response_days'])}."
+            ],
+            "charts": ["opportunities_history", "populations_and_modalities"],
+            "tables": ["history", "feasibility_by_population", "feasibility_by_modality"],
+        },
+        {
+            "id": "centres",
+            "title": "Answers by centre",
+            "paragraphs": [
+                f"Of the invitations for opportunities received in {report['label']}, the share each centre answered "
+                "(whenever it answered) and its median days from routing to answer."
+            ],
+            "charts": ["centre_responses"],
+            "tables": ["centres"],
+        },
+        {
+            "id": "setup",
+            "title": "Site set-up",
+            "paragraphs": [
+                f"{_plural(setup['sites_opened'], 'site')} opened and "
+                f"{_plural(setup['first_participants'], 'first participant')} recruited. Median days to open: "
+                f"{_n(setup['median_days_to_open'])}; to first participant: "
+                f"{_n(setup['median_days_to_first_participant'])}."
+            ],
+            "charts": ["setup_targets"],
+            "tables": ["setup"],
+        },
+    ]
 
 
 def narrative_dict(year: int, *, financial: bool = False) -> dict | None:
