@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 
 from django.core.cache import cache  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from capabilities.models import Modality  # noqa: E402
@@ -52,6 +53,9 @@ STYLE = {
 # SVG only in recent versions of Word).
 _FORMAT: contextvars.ContextVar[str] = contextvars.ContextVar("chart_format", default="svg")
 PNG_DPI = 200
+
+
+_LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.2}
 
 
 def _svg(fig) -> str | bytes:
@@ -265,6 +269,13 @@ def centre_responses(report: dict) -> str:
             colours = [TEAL if r >= STAGE_TARGET_PCT else (BLUE if r >= 50 else RED) for r in rates]
             y = range(len(centres))
             ax.barh(list(y), rates, color=colours, height=0.6)
+            # Three colours mean three bands of answer rate: a legend says which is which.
+            bands = [
+                (TEAL, f"{STAGE_TARGET_PCT}% or more answered"),
+                (BLUE, f"50% to under {STAGE_TARGET_PCT}%"),
+                (RED, "under 50%"),
+            ]
+            _legend(fig, [Patch(color=c) for c, _ in bands], [label for _, label in bands])
             ax.set_yticks(list(y), labels)
             ax.invert_yaxis()
             ax.set_xlim(0, 130)
@@ -292,15 +303,22 @@ def setup_targets(report: dict) -> str:
             y = range(len(stages))
             now = [setup[key] or 0 for _, key in stages]
             before = [previous[key] or 0 for _, key in stages]
-            ax.barh([i - 0.2 for i in y], now, height=0.4, color=BLUE, label=report["label"])
-            ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
+            ax.barh([i - 0.2 for i in y], now, height=0.4, color=BLUE, label=report["label"], zorder=2)
+            ax.barh(
+                [i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"], zorder=2
+            )
+            # The target line runs behind the bars, and each value sits on a white label of its own, so the
+            # line never strikes through a figure.
+            ax.axvline(
+                STAGE_TARGET_PCT, color=RED, linestyle="--", linewidth=1, label=f"{STAGE_TARGET_PCT}% target", zorder=1
+            )
             for i, (_, key) in enumerate(stages):
-                shown = "–" if setup[key] is None else f"{setup[key]:g}%"
-                ax.text(now[i], i - 0.2, f" {shown}", va="center", fontsize=7.5)
-            ax.axvline(STAGE_TARGET_PCT, color=RED, linestyle="--", linewidth=1, label=f"{STAGE_TARGET_PCT}% target")
+                for offset, figures, drawn in ((-0.2, setup, now), (0.2, previous, before)):
+                    shown = "–" if figures[key] is None else f"{figures[key]:g}%"
+                    ax.text(drawn[i] + 1, i + offset, shown, va="center", fontsize=7.5, zorder=3, bbox=_LABEL_BOX)
             ax.set_yticks(list(y), [s[0] for s in stages])
             ax.invert_yaxis()
-            ax.set_xlim(0, 110)
+            ax.set_xlim(0, 118)
             _legend(fig)
         ax.set_title("Site set-up against the UK targets")
         return _svg(fig)

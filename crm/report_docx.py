@@ -25,14 +25,6 @@ TABLE_STYLE = "Light List Accent 1"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def _table(document, table: dict) -> None:
     numeric = [column["numeric"] for column in reports.laid_out(table)["columns"]]
     grid = document.add_table(rows=1, cols=len(table["headers"]))
@@ -43,7 +35,7 @@ def _table(document, table: dict) -> None:
     for row in table["rows"]:
         cells = grid.add_row().cells
         for i, value in enumerate(row):
-            cells[i].text = _cell(value)
+            cells[i].text = reports.shown(value)
             if numeric[i]:
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if not table["rows"]:
@@ -122,8 +114,8 @@ def build_docx(year: int, *, financial: bool = False, narrative: ReportNarrative
             "rows": [
                 [
                     h["label"],
-                    "–" if h["value"] is None else f"{_cell(h['value'])}{h['unit']}",
-                    "–" if h["previous"] is None else f"{_cell(h['previous'])}{h['unit']}",
+                    "–" if h["value"] is None else f"{reports.shown(h['value'])}{h['unit']}",
+                    "–" if h["previous"] is None else f"{reports.shown(h['previous'])}{h['unit']}",
                     h["change"],
                 ]
                 for h in headlines

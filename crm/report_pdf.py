@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from crm import reports
+from crm import kpis, reports
 from crm.models import ReportNarrative
 
 
@@ -37,6 +37,7 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
     headlines = reports.headline_figures(report)
     context = {
         "report": report,
+        "period": kpis.period_for(year, financial=financial),
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
         "headlines": headlines,

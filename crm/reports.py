@@ -240,7 +240,10 @@ def setup_figures(period: Period) -> dict:
 
 
 def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict]:
-    """Requests received and the share with interest, for `years` periods ending with this one: 2 queries."""
+    """Requests received and the share with interest, for up to `years` periods ending with this one: 2 queries.
+
+    The history starts with the first period that received a request (years before the network kept records
+    are not empty years to chart); a quiet year after that stays, as a 0."""
     periods = [kpis.period_for(period.year - back, financial=period.financial) for back in range(years - 1, -1, -1)]
     first, last = periods[0].start, periods[-1].end
     received = list(
@@ -256,6 +259,8 @@ def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict
     history = []
     for p in periods:
         ids = {request_id for request_id, day in received if day in p}
+        if not ids and not history and p is not periods[-1]:
+            continue
         n_circulated, n_interested = len(ids & circulated), len(ids & interested)
         history.append(
             {
@@ -458,7 +463,14 @@ def report_tables(report: dict) -> dict[str, dict]:
             "title": "Events attended",
             "headers": ["Event", "Kind", "Starts", "Place", "Meetings held", "Staff attending"],
             "rows": [
-                [e["name"], EventKind(e["kind"]).label, e["starts_on"], e["place"], e["meetings"], e["staff_attending"]]
+                [
+                    e["name"],
+                    EventKind(e["kind"]).label,
+                    _day(e["starts_on"]),
+                    e["place"],
+                    e["meetings"],
+                    e["staff_attending"],
+                ]
                 for e in report["engagements"]["events"]
             ],
         },
@@ -512,8 +524,8 @@ def report_tables(report: dict) -> dict[str, dict]:
                 [
                     s["request"],
                     s["centre_name"],
-                    s["opened_on"],
-                    s["first_participant_on"],
+                    _day(s["opened_on"]),
+                    _day(s["first_participant_on"]),
                     s["days_to_open"],
                     s["days_to_first_participant"],
                     s["days_overall"],
@@ -536,6 +548,22 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def shown(value) -> str:
+    """A table cell as the page, the PDF and the Word document write it: dates as the rest of the app writes
+    them ("12 Feb 2025"), numbers without a trailing ".0", "–" where there is nothing."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%b %Y}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _day(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
 def laid_out(table: dict, links: list[str] | None = None) -> dict:
     """The table with what the page and the PDF draw from: `columns` (title, and whether it holds numbers, set
     right) and `body` rows (the first cell, linked to its records where a link is given, then the others)."""
@@ -549,7 +577,9 @@ def laid_out(table: dict, links: list[str] | None = None) -> dict:
             {
                 "first": row[0],
                 "link": links[i] if i < len(links) else "",
-                "cells": [{"value": value, "numeric": numeric[j]} for j, value in enumerate(row) if j],
+                "cells": [
+                    {"value": value, "text": shown(value), "numeric": numeric[j]} for j, value in enumerate(row) if j
+                ],
             }
             for i, row in enumerate(table["rows"])
         ],
