@@ -8,6 +8,7 @@ the output is deterministic (no dates, fixed ids), so a chart only changes when 
 from __future__ import annotations
 
 import base64
+import contextvars
 import hashlib
 import io
 import json
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 
 from django.core.cache import cache  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from capabilities.models import Modality  # noqa: E402
@@ -47,9 +49,22 @@ STYLE = {
 }
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
+# What the drawing functions write: SVG for the page and the PDF, PNG for the Word document (which shows
+# SVG only in recent versions of Word).
+_FORMAT: contextvars.ContextVar[str] = contextvars.ContextVar("chart_format", default="svg")
+PNG_DPI = 200
+
+
+_LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.2}
+
+
+def _svg(fig) -> str | bytes:
     # A fixed figure size (no tight bounding box) so every chart scales the same on the page and in the PDF.
+    if _FORMAT.get() == "png":
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": "EPOCH"})
+        return buffer.getvalue()
+    buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "EPOCH"})
     return buffer.getvalue()
 
@@ -254,6 +269,13 @@ def centre_responses(report: dict) -> str:
             colours = [TEAL if r >= STAGE_TARGET_PCT else (BLUE if r >= 50 else RED) for r in rates]
             y = range(len(centres))
             ax.barh(list(y), rates, color=colours, height=0.6)
+            # Three colours mean three bands of answer rate: a legend says which is which.
+            bands = [
+                (TEAL, f"{STAGE_TARGET_PCT}% or more answered"),
+                (BLUE, f"50% to under {STAGE_TARGET_PCT}%"),
+                (RED, "under 50%"),
+            ]
+            _legend(fig, [Patch(color=c) for c, _ in bands], [label for _, label in bands])
             ax.set_yticks(list(y), labels)
             ax.invert_yaxis()
             ax.set_xlim(0, 130)
@@ -281,15 +303,22 @@ def setup_targets(report: dict) -> str:
             y = range(len(stages))
             now = [setup[key] or 0 for _, key in stages]
             before = [previous[key] or 0 for _, key in stages]
-            ax.barh([i - 0.2 for i in y], now, height=0.4, color=BLUE, label=report["label"])
-            ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
+            ax.barh([i - 0.2 for i in y], now, height=0.4, color=BLUE, label=report["label"], zorder=2)
+            ax.barh(
+                [i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"], zorder=2
+            )
+            # The target line runs behind the bars, and each value sits on a white label of its own, so the
+            # line never strikes through a figure.
+            ax.axvline(
+                STAGE_TARGET_PCT, color=RED, linestyle="--", linewidth=1, label=f"{STAGE_TARGET_PCT}% target", zorder=1
+            )
             for i, (_, key) in enumerate(stages):
-                shown = "–" if setup[key] is None else f"{setup[key]:g}%"
-                ax.text(now[i], i - 0.2, f" {shown}", va="center", fontsize=7.5)
-            ax.axvline(STAGE_TARGET_PCT, color=RED, linestyle="--", linewidth=1, label=f"{STAGE_TARGET_PCT}% target")
+                for offset, figures, drawn in ((-0.2, setup, now), (0.2, previous, before)):
+                    shown = "–" if figures[key] is None else f"{figures[key]:g}%"
+                    ax.text(drawn[i] + 1, i + offset, shown, va="center", fontsize=7.5, zorder=3, bbox=_LABEL_BOX)
             ax.set_yticks(list(y), [s[0] for s in stages])
             ax.invert_yaxis()
-            ax.set_xlim(0, 110)
+            ax.set_xlim(0, 118)
             _legend(fig)
         ax.set_title("Site set-up against the UK targets")
         return _svg(fig)
@@ -314,21 +343,38 @@ _DRAWING = threading.Lock()
 CACHE_SECONDS = 60 * 60
 
 
+def _drawn(report: dict, names: list[str] | None, fmt: str) -> dict[str, tuple[str, str | bytes]]:
+    """{name: (title, drawing)}, each drawing kept in the shared cache under a digest of the figures it was
+    drawn from: the same figures draw the same chart."""
+    digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
+    drawn = {}
+    for name in names or CHARTS:
+        title, draw = CHARTS[name]
+        key = f"chart:{fmt}:{name}:{digest}"
+        drawing = cache.get(key)
+        if drawing is None:
+            with _DRAWING:
+                token = _FORMAT.set(fmt)
+                try:
+                    drawing = draw(report)
+                finally:
+                    _FORMAT.reset(token)
+            cache.set(key, drawing, CACHE_SECONDS)
+        drawn[name] = (title, drawing)
+    return drawn
+
+
 def all_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
     """{name: {"title", "svg", "src"}} for the named charts (all by default).
 
-    Drawing takes most of a report page's time and the figures rarely change, so each chart is kept in
-    the shared cache under a digest of the figures it was drawn from: the same figures draw the same chart.
+    Drawing takes most of a report page's time and the figures rarely change, so each chart is cached.
     """
-    digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
-    charts = {}
-    for name in names or CHARTS:
-        title, draw = CHARTS[name]
-        key = f"chart:{name}:{digest}"
-        svg = cache.get(key)
-        if svg is None:
-            with _DRAWING:
-                svg = draw(report)
-            cache.set(key, svg, CACHE_SECONDS)
-        charts[name] = {"title": title, "svg": svg, "src": data_uri(svg)}
-    return charts
+    return {
+        name: {"title": title, "svg": svg, "src": data_uri(svg)}
+        for name, (title, svg) in _drawn(report, names, "svg").items()
+    }
+
+
+def png_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
+    """{name: {"title", "png"}}: the same charts as PNG images, for the Word document."""
+    return {name: {"title": title, "png": png} for name, (title, png) in _drawn(report, names, "png").items()}

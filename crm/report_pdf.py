@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from crm import reports
+from crm import kpis, reports
 from crm.models import ReportNarrative
 
 
@@ -33,13 +33,21 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
     say("Drawing the charts")
     drawn = charts.all_charts(report)
     say("Laying out the pages")
+    tables = {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()}
+    headlines = reports.headline_figures(report)
     context = {
         "report": report,
+        "period": kpis.period_for(year, financial=financial),
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
-        "headlines": reports.headline_figures(report),
-        "tables": {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()},
-        "charts": drawn,
+        "headlines": headlines,
+        "empty_notes": reports.empty_notes(headlines, report["label"]),
+        "chapters": [
+            chapter
+            | {"drawn": [drawn[n] for n in chapter["charts"]], "laid_out": [tables[n] for n in chapter["tables"]]}
+            for chapter in reports.chapters(report)
+        ],
+        "definitions": reports.DEFINITIONS,
         "generated_at": timezone.now(),
         "SITE_NAME": settings.SITE_NAME,
         "NETWORK_NAME": getattr(settings, "NETWORK_NAME", ""),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from crm import charts, exports, kpis, reports, services
+from crm import charts, exports, kpis, report_docx, reports, services
 from crm import permissions as access
 from crm.forms import ReportNarrativeForm
 from crm.forms_util import add_service_errors
@@ -163,6 +163,8 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         "period": period,
         "complete": period.end < today,
         "headlines": headlines,
+        "empty_notes": reports.empty_notes(headlines, report["label"]),
+        "definitions": reports.DEFINITIONS,
         "charts": charts.all_charts(report),
         "tables": _linked_tables(report, links),
         "links": links,
@@ -179,6 +181,7 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         "financial_url": _report_url(year, True),
         "pdf_url": reverse("crm:annual-report-pdf", args=[year]) + ("?financial=1" if financial else ""),
         "csv_url": reverse("crm:annual-report-csv", args=[year]),
+        "docx_url": reverse("crm:annual-report-docx", args=[year]) + ("?financial=1" if financial else ""),
     }
 
 
@@ -243,4 +246,16 @@ def annual_report_pdf(request, year: int):
     pdf, narrative = report_pdf(year, financial=financial)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(year, financial=financial, narrative=narrative)
+    return response
+
+
+@login_required
+def annual_report_docx(request, year: int):
+    """The whole report as a Word document, for the communications team to brand without retyping a figure."""
+    _require_read(request, year)
+    financial = _financial(request)
+    narrative = narrative_for(year, financial=financial)
+    document = report_docx.build_docx(year, financial=financial, narrative=narrative)
+    response = HttpResponse(document, content_type=report_docx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{report_docx.filename(year, financial=financial)}"'
     return response

@@ -240,7 +240,10 @@ def setup_figures(period: Period) -> dict:
 
 
 def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict]:
-    """Requests received and the share with interest, for `years` periods ending with this one: 2 queries."""
+    """Requests received and the share with interest, for up to `years` periods ending with this one: 2 queries.
+
+    The history starts with the first period that received a request (years before the network kept records
+    are not empty years to chart); a quiet year after that stays, as a 0."""
     periods = [kpis.period_for(period.year - back, financial=period.financial) for back in range(years - 1, -1, -1)]
     first, last = periods[0].start, periods[-1].end
     received = list(
@@ -256,6 +259,8 @@ def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict
     history = []
     for p in periods:
         ids = {request_id for request_id, day in received if day in p}
+        if not ids and not history and p is not periods[-1]:
+            continue
         n_circulated, n_interested = len(ids & circulated), len(ids & interested)
         history.append(
             {
@@ -364,6 +369,27 @@ HEADLINES = [
 ]
 
 
+# Why a headline figure can be "–": said beside it on the page, in the PDF and in the Word document.
+EMPTY_NOTES = {
+    "with_interest_pct": "no opportunity was circulated to centres",
+    "median_response_days": "no centre answered an invitation",
+    "median_days_to_open": "no site opened",
+    "median_days_to_first_participant": "no site recruited its first participant",
+    "pct_open_within_60": "no site's 60-day opening target was decided (met or missed)",
+    "pct_first_within_30": "no site's 30-day first-participant target was decided",
+    "pct_within_150": "no study's 150-day target was decided",
+}
+
+
+def empty_notes(headlines: list[dict], label: str) -> list[str]:
+    """One sentence for each headline figure shown as "–" this period, saying why it is empty."""
+    return [
+        f"{h['label']}: {EMPTY_NOTES[h['key']]} in {label}."
+        for h in headlines
+        if h["value"] is None and h["key"] in EMPTY_NOTES
+    ]
+
+
 def headline_figures(report: dict) -> list[dict]:
     rows = []
     for key, label, section, figure, unit in HEADLINES:
@@ -381,6 +407,7 @@ def headline_figures(report: dict) -> list[dict]:
                 "previous": before,
                 "change": change,
                 "unit": unit,
+                "empty_note": EMPTY_NOTES.get(key, "") if now is None else "",
             }
         )
     return rows
@@ -436,7 +463,14 @@ def report_tables(report: dict) -> dict[str, dict]:
             "title": "Events attended",
             "headers": ["Event", "Kind", "Starts", "Place", "Meetings held", "Staff attending"],
             "rows": [
-                [e["name"], EventKind(e["kind"]).label, e["starts_on"], e["place"], e["meetings"], e["staff_attending"]]
+                [
+                    e["name"],
+                    EventKind(e["kind"]).label,
+                    _day(e["starts_on"]),
+                    e["place"],
+                    e["meetings"],
+                    e["staff_attending"],
+                ]
                 for e in report["engagements"]["events"]
             ],
         },
@@ -490,8 +524,8 @@ def report_tables(report: dict) -> dict[str, dict]:
                 [
                     s["request"],
                     s["centre_name"],
-                    s["opened_on"],
-                    s["first_participant_on"],
+                    _day(s["opened_on"]),
+                    _day(s["first_participant_on"]),
                     s["days_to_open"],
                     s["days_to_first_participant"],
                     s["days_overall"],
@@ -514,6 +548,22 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def shown(value) -> str:
+    """A table cell as the page, the PDF and the Word document write it: dates as the rest of the app writes
+    them ("12 Feb 2025"), numbers without a trailing ".0", "–" where there is nothing."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%b %Y}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _day(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
 def laid_out(table: dict, links: list[str] | None = None) -> dict:
     """The table with what the page and the PDF draw from: `columns` (title, and whether it holds numbers, set
     right) and `body` rows (the first cell, linked to its records where a link is given, then the others)."""
@@ -527,11 +577,128 @@ def laid_out(table: dict, links: list[str] | None = None) -> dict:
             {
                 "first": row[0],
                 "link": links[i] if i < len(links) else "",
-                "cells": [{"value": value, "numeric": numeric[j]} for j, value in enumerate(row) if j],
+                "cells": [
+                    {"value": value, "text": shown(value), "numeric": numeric[j]} for j, value in enumerate(row) if j
+                ],
             }
             for i, row in enumerate(table["rows"])
         ],
     }
+
+
+# The chapters of the PDF and the Word document, in order: one definition for both --------------------------
+
+DEFINITIONS = [
+    (
+        "Engagements",
+        "those that took place in the period. An organisation is new when its first engagement ever "
+        "falls in the period.",
+    ),
+    (
+        "Events attended",
+        "events starting in the period that staff went to or where at least one engagement was "
+        "held (its meetings held).",
+    ),
+    (
+        "Opportunities",
+        "feasibility requests received in the period; circulated ones were routed to at least one "
+        "centre; those with interest had at least one centre answer “interested”. The share with interest is of "
+        "those circulated.",
+    ),
+    (
+        "Answers",
+        "count for the year the request was received in, even when they came after the year ended. Days "
+        "to answer run from routing to a centre's first answer. A centre's response rate is the share of its "
+        "invitations it answered; a centre that never answered shows 0%.",
+    ),
+    (
+        "Haematology and radiopharmaceutical opportunities",
+        "those needing that capability: as a required capability, a tumour type, or through a modality rule.",
+    ),
+    (
+        "Set-up",
+        "days to open run from approval or site selection (the later) to opening; days to first "
+        "participant from opening; overall from regulatory submission to first participant.",
+    ),
+    (
+        "“–”",
+        "shown where there is nothing to count or divide by (no records of that kind in the period); "
+        "percentages have one decimal.",
+    ),
+]
+
+
+def _n(value, unit: str = "") -> str:
+    return "–" if value is None else f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def chapters(report: dict) -> list[dict]:
+    """The report's chapters after the summary: {id, title, paragraphs, charts, tables} (chart and table names),
+    drawn alike by the PDF and the Word document."""
+    eng, prev = report["engagements"], report["previous_year"]
+    feas, setup = report["feasibility"], report["setup"]
+    last = prev["label"]
+    return [
+        {
+            "id": "engagements",
+            "title": "Industry engagements",
+            "paragraphs": [
+                f"{_plural(eng['total'], 'engagement')} with {_plural(eng['organisations_engaged'], 'organisation')}, "
+                f"{eng['organisations_new']} of them new to the network ({last}: {prev['engagements']['total']} with "
+                f"{prev['engagements']['organisations_engaged']})."
+            ],
+            "charts": ["engagements_by_month", "engagements_by_kind", "organisations"],
+            "tables": ["engagements_by_kind", "engagements_by_month"],
+        },
+        {
+            "id": "events",
+            "title": "Events",
+            "paragraphs": [
+                f"{_plural(eng['events_attended'], 'event')} attended ({last}: {prev['engagements']['events_attended']})."
+            ],
+            "charts": ["events"],
+            "tables": ["events"],
+        },
+        {
+            "id": "feasibility",
+            "title": "Trial opportunities",
+            "paragraphs": [
+                f"{_plural(feas['received'], 'opportunity', 'opportunities')} received; {feas['circulated']} circulated "
+                f"to centres; {feas['with_interest']} with at least one centre interested "
+                f"({_n(feas['with_interest_pct'], '%')} of those circulated; {last}: "
+                f"{_n(prev['feasibility']['with_interest_pct'], '%')}). Median days from routing to a centre's answer: "
+                f"{_n(feas['median_response_days'])}."
+            ],
+            "charts": ["opportunities_history", "populations_and_modalities"],
+            "tables": ["history", "feasibility_by_population", "feasibility_by_modality"],
+        },
+        {
+            "id": "centres",
+            "title": "Answers by centre",
+            "paragraphs": [
+                f"Of the invitations for opportunities received in {report['label']}, the share each centre answered "
+                "(whenever it answered) and its median days from routing to answer."
+            ],
+            "charts": ["centre_responses"],
+            "tables": ["centres"],
+        },
+        {
+            "id": "setup",
+            "title": "Site set-up",
+            "paragraphs": [
+                f"{_plural(setup['sites_opened'], 'site')} opened and "
+                f"{_plural(setup['first_participants'], 'first participant')} recruited. Median days to open: "
+                f"{_n(setup['median_days_to_open'])}; to first participant: "
+                f"{_n(setup['median_days_to_first_participant'])}."
+            ],
+            "charts": ["setup_targets"],
+            "tables": ["setup"],
+        },
+    ]
 
 
 def narrative_dict(year: int, *, financial: bool = False) -> dict | None:

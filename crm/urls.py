@@ -27,6 +27,7 @@ crm_patterns = (
         path("reports/annual/<int:year>/publish/", report_views.annual_report_publish, name="annual-report-publish"),
         path("reports/annual/<int:year>/csv/", report_views.annual_report_csv, name="annual-report-csv"),
         path("reports/annual/<int:year>/pdf/", report_views.annual_report_pdf, name="annual-report-pdf"),
+        path("reports/annual/<int:year>/docx/", report_views.annual_report_docx, name="annual-report-docx"),
     ],
     "crm",
 )

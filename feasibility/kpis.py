@@ -1,4 +1,19 @@
-"""A centre's scorecard and set-up against the UK targets: pure computations on plain records."""
+"""A centre's scorecard and set-up against the UK targets: pure computations on plain records.
+
+The set-up targets (DESIGN.md section 7, second round) are judged here, once each, on the day the result
+became known. A clock starts on a day (day 0) and has `target` days; the target is
+- met on the day it is reached, when that is within the window (day 0 … day `target`);
+- missed on the first day past the window (day `target` + 1), whether or not it is reached later;
+- pending (counted nowhere) while still inside the window, or while its clock has not started.
+A judgement counts in the period holding its decided day, and only once that day is not after today.
+
+| target | clock starts | reached | days |
+|---|---|---|---|
+| approval (study) | regulatory submission | regulatory approval | 60, 90 for an advanced therapy |
+| site open | the later of approval and site selection (both needed) | site open | 60 |
+| first participant | site open | first participant at the site | 30 |
+| 150 days (study) | regulatory submission | first participant at any of its sites | 150 |
+"""
 
 from __future__ import annotations
 
@@ -35,6 +50,97 @@ def pct(part: int, whole: int) -> float | None:
 def median(values: Iterable[float | int | None]) -> float | None:
     present = [v for v in values if v is not None]
     return round(float(statistics.median(present)), 1) if present else None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: str  # met, missed or pending
+    decided_on: datetime.date | None  # the day the result became known; None while pending
+    deadline: datetime.date | None  # the last day within the target; None before the clock starts
+    days: int | None = None  # days taken, when reached
+
+    @property
+    def decided(self) -> bool:
+        return self.status != PENDING
+
+
+def judge(start: datetime.date | None, reached: datetime.date | None, target: int, today: datetime.date) -> Judgement:
+    """Judge one target: met on the day reached within `target` days of `start`, missed on day `target` + 1,
+    pending until then (or while the clock has not started). Nothing after `today` is known yet."""
+    if start is None:
+        return Judgement(PENDING, None, None)
+    deadline = start + datetime.timedelta(days=target)
+    days = (reached - start).days if reached and reached <= today else None
+    if days is not None and reached <= deadline:
+        return Judgement(MET, reached, deadline, days)
+    missed_on = deadline + datetime.timedelta(days=1)
+    if missed_on <= today:
+        return Judgement(MISSED, missed_on, deadline, days)
+    return Judgement(PENDING, None, deadline, days)
+
+
+def later_of(*days: datetime.date | None) -> datetime.date | None:
+    """The latest of the days, or None unless every one is known (the open clock needs both approval and
+    selection)."""
+    return None if any(day is None for day in days) else max(days)
+
+
+def earliest(days: Iterable[datetime.date | None]) -> datetime.date | None:
+    known = [day for day in days if day is not None]
+    return min(known) if known else None
+
+
+def approval_judgement(
+    submitted_on: datetime.date | None,
+    approved_on: datetime.date | None,
+    advanced_therapy: bool,
+    today: datetime.date,
+) -> Judgement:
+    from feasibility.models import APPROVAL_TARGET_DAYS, APPROVAL_TARGET_DAYS_ADVANCED
+
+    target = APPROVAL_TARGET_DAYS_ADVANCED if advanced_therapy else APPROVAL_TARGET_DAYS
+    return judge(submitted_on, approved_on, target, today)
+
+
+def open_judgement(
+    approved_on: datetime.date | None,
+    selected_on: datetime.date | None,
+    opened_on: datetime.date | None,
+    today: datetime.date,
+) -> Judgement:
+    from feasibility.models import OPEN_TARGET_DAYS
+
+    return judge(later_of(approved_on, selected_on), opened_on, OPEN_TARGET_DAYS, today)
+
+
+def first_participant_judgement(
+    opened_on: datetime.date | None, first_participant_on: datetime.date | None, today: datetime.date
+) -> Judgement:
+    from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS
+
+    return judge(opened_on, first_participant_on, FIRST_PARTICIPANT_TARGET_DAYS, today)
+
+
+def overall_judgement(
+    submitted_on: datetime.date | None,
+    first_participants_on: Iterable[datetime.date | None],
+    today: datetime.date,
+) -> Judgement:
+    """The study-level 150 days: from regulatory submission to the first participant at any of its sites."""
+    from feasibility.models import OVERALL_TARGET_DAYS
+
+    return judge(submitted_on, earliest(first_participants_on), OVERALL_TARGET_DAYS, today)
+
+
+def decided_between(judgements: Iterable[Judgement], start: datetime.date, end: datetime.date) -> list[Judgement]:
+    """The judgements decided from `start` to `end` (inclusive): those a period counts."""
+    return [j for j in judgements if j.decided_on is not None and start <= j.decided_on <= end]
+
+
+def target_share(judgements: Iterable[Judgement], start: datetime.date, end: datetime.date) -> tuple[int, float | None]:
+    """(how many were decided in the period, the share of those met), the share None when none was decided."""
+    decided = decided_between(judgements, start, end)
+    return len(decided), pct(sum(1 for j in decided if j.status == MET), len(decided))
 
 
 def target_status(days: int | None, target: int) -> str:

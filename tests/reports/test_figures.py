@@ -190,8 +190,13 @@ def test_it_gives_the_history_of_requests_and_the_share_with_interest():
             request = FeasibilityRequestFactory(received_on=D(year, 6, 1))
             invite(request, leeds, D(year, 6, 2), D(year, 6, 3), decision)
     history = feasibility_history(Y2025)
-    assert [h["year"] for h in history] == [2020, 2021, 2022, 2023, 2024, 2025]
-    assert [(h["received"], h["with_interest_pct"]) for h in history[-3:]] == [(2, 50.0), (0, None), (1, 100.0)]
+    # No empty years before the first request; a quiet year after it stays.
+    assert [h["year"] for h in history] == [2023, 2024, 2025]
+    assert [(h["received"], h["with_interest_pct"]) for h in history] == [(2, 50.0), (0, None), (1, 100.0)]
+
+
+def test_it_keeps_only_the_year_itself_in_the_history_of_a_network_without_requests():
+    assert [h["year"] for h in feasibility_history(Y2025)] == [2025]
 
 
 # Set-up -----------------------------------------------------------------------------------------------

@@ -183,3 +183,29 @@ def test_it_links_the_narrative_to_its_full_history_for_readers_only(client_for,
     assert "A strong year." in response.content.decode() and "A very strong year." in response.content.decode()
     assert client_for(victor).get(history).status_code == 200
     assert client_for(bob).get(history).status_code == 404
+
+
+def test_it_writes_dates_as_the_rest_of_the_app(client_for, alice):
+    from tests.factories import EventFactory
+
+    event = EventFactory(starts_on=D(2025, 2, 12), name="ESMO Targeted Anticancer Therapies")
+    EngagementFactory(occurred_on=D(2025, 2, 12), event=event)
+    html = client_for(alice).get(page()).content.decode()
+    assert "12 Feb 2025" in html and "2025-02-12" not in html
+    assert "1 Jan 2025 to 31 Dec 2025" in html
+
+
+def test_it_says_why_a_figure_is_empty(client_for, alice):
+    html = client_for(alice).get(page(2019)).content.decode()
+    assert "“–”: no opportunity was circulated to centres in 2019" in html
+    assert "“–”: no site opened in 2019" in html
+
+
+def test_it_keeps_dates_machine_readable_in_the_csv(client_for, alice):
+    from tests.factories import EventFactory
+
+    event = EventFactory(starts_on=D(2025, 2, 12))
+    EngagementFactory(occurred_on=D(2025, 2, 12), event=event)
+    response = client_for(alice).get(reverse("crm:annual-report-csv", args=[2025]) + "?table=events")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][2] == "2025-02-12"
