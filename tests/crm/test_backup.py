@@ -41,6 +41,18 @@ def network(media):
     return alice
 
 
+def backup(folder: Path) -> Path:
+    out = io.StringIO()
+    call_command("backup", out=folder, stdout=out)
+    return Path(out.getvalue().strip())
+
+
+def restore(*args) -> str:
+    out = io.StringIO()
+    call_command("restore", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
 def every_row() -> dict[str, list]:
     """Every row of every model (history and many-to-many tables included), comparable across a restore."""
     rows = {}
@@ -63,12 +75,11 @@ def wipe(media: Path) -> None:
 def round_trip(tmp_path, media):
     before_rows, before_files = every_row(), every_file(media)
     assert before_files and any(before_rows[label] for label in before_rows if "Historical" in label)
-    call_command("backup", out=tmp_path / "backups", stdout=open(tmp_path / "out.txt", "w"))
-    archive = Path((tmp_path / "out.txt").read_text().strip())
+    archive = backup(tmp_path / "backups")
     assert archive.name.startswith("epoch-backup-") and archive.name.endswith(".tar.gz")
     wipe(media)
     assert every_row() != before_rows and not media.exists()
-    call_command("restore", str(archive), stdout=open(tmp_path / "restore.txt", "w"))
+    assert "Restored" in restore(archive)
     assert every_row() == before_rows
     assert every_file(media) == before_files
     return archive
@@ -90,8 +101,7 @@ def test_it_backs_up_and_restores_every_row_and_file_on_postgresql(network, tmp_
 
 
 def test_the_manifest_says_what_the_archive_holds(network, tmp_path, media):
-    call_command("backup", out=tmp_path, stdout=open(tmp_path / "out.txt", "w"))
-    archive = Path((tmp_path / "out.txt").read_text().strip())
+    archive = backup(tmp_path)
     with tarfile.open(archive) as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
@@ -107,19 +117,17 @@ def test_the_manifest_says_what_the_archive_holds(network, tmp_path, media):
 
 
 def test_it_refuses_to_restore_over_data_unless_forced(network, tmp_path, media):
-    call_command("backup", out=tmp_path, stdout=open(tmp_path / "out.txt", "w"))
-    archive = (tmp_path / "out.txt").read_text().strip()
+    archive = backup(tmp_path)
     OrganisationFactory(name="Made after the backup")
     with pytest.raises(CommandError, match="already holds data"):
-        call_command("restore", archive)
+        restore(archive)
     assert apps.get_model("engagements.Organisation").objects.filter(name="Made after the backup").exists()
-    call_command("restore", archive, "--force", stdout=open(tmp_path / "restore.txt", "w"))
+    restore(archive, "--force")
     assert not apps.get_model("engagements.Organisation").objects.filter(name="Made after the backup").exists()
 
 
 def test_it_refuses_a_damaged_archive_before_touching_anything(network, tmp_path, media):
-    call_command("backup", out=tmp_path, stdout=open(tmp_path / "out.txt", "w"))
-    archive = Path((tmp_path / "out.txt").read_text().strip())
+    archive = backup(tmp_path)
     damaged = tmp_path / "damaged.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
         for member in source.getmembers():
