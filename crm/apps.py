@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from allauth.account import signals
 
+        from crm import deletions, security_events
+
+        deletions.connect()
+        security_events.connect()
         signals.password_changed.connect(_revoke_tokens, dispatch_uid="crm-revoke-tokens-changed")
         signals.password_set.connect(_revoke_tokens, dispatch_uid="crm-revoke-tokens-set")
         signals.password_reset.connect(_revoke_tokens, dispatch_uid="crm-revoke-tokens-reset")

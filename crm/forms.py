@@ -57,3 +57,42 @@ class ReportNarrativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; every one optional."""
+
+    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone", label="Who")
+    record_type = forms.ChoiceField(required=False, label="Record type")
+    action = forms.ChoiceField(required=False, label="Action")
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from crm import audit
+        from crm.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.order_by("first_name", "last_name", "username")
+        self.fields["record_type"].choices = [("", "Every type"), *audit.record_type_choices()]
+        self.fields["action"].choices = [("", "Any action"), *audit.ACTION_CHOICES]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date is before the start date.")
+        return data
+
+    def filters(self):
+        from crm.audit import Filters
+
+        if not self.is_bound or not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(
+            user_id=data["user"].pk if data.get("user") else None,
+            record_type=data.get("record_type") or "",
+            start=data.get("start"),
+            end=data.get("end"),
+            action=data.get("action") or "",
+        )

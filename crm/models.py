@@ -160,3 +160,47 @@ class ReportNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"Report narrative {self.year}{' (financial year)' if self.financial_year else ''}"
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_SET = "password_set", "Password set"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    EMAIL_ADDED = "email_added", "Email address added"
+    EMAIL_REMOVED = "email_removed", "Email address removed"
+    EMAIL_CHANGED = "email_changed", "Primary email address changed"
+    EMAIL_CONFIRMED = "email_confirmed", "Email address confirmed"
+    MFA_ENABLED = "mfa_enabled", "Two-factor method added"
+    MFA_DISABLED = "mfa_disabled", "Two-factor method removed"
+    MFA_RESET = "mfa_reset", "Recovery codes regenerated"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+
+
+class SecurityEvent(models.Model):
+    """What happened to an account that is not a field of a record: sign-ins, passwords, email addresses,
+    two-factor methods, API tokens. Written once and never changed (so it keeps no history of its own);
+    the Programme Office reads it in the audit log beside every record's history."""
+
+    kind = models.CharField(max_length=32, choices=SecurityEventKind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Whose account; a failed sign-in for an unknown name has none and keeps the name typed.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="security_events"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    # Who did it, when not the account holder (an office member revoking access, the system).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="crm_secevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username or self.user}"

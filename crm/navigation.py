@@ -61,6 +61,7 @@ NAVIGATION = [
         "Admin",
         [
             Link("Users and invitations", "crm:user-list", access.can_manage_users),
+            Link("Audit log", "crm:audit-log", access.can_read_audit_log),
             Link("Django admin", "admin:index", lambda user: user.is_superuser),
         ],
     ),

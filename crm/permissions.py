@@ -265,6 +265,17 @@ _VISIBLE_BY_MODEL = {
 }
 
 
+def has_history_page(model_label: str) -> bool:
+    """Whether records of this model have a history page (the audit log links to it)."""
+    return model_label in _VISIBLE_BY_MODEL
+
+
+def can_read_audit_log(user) -> bool:
+    """Every record's history and every account event in one place: the Programme Office only
+    (it names who signed in from where, which leadership and centres have no need to see)."""
+    return is_programme_office(user)
+
+
 def visible_for_history(user, model_label: str) -> QuerySet | None:
     """The records of this model whose change history the user may read; None for a model without one.
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from capabilities.models import Centre
 from crm import permissions as access
-from crm.models import ApiToken, ReportNarrative, Role, User, UserInvitation
+from crm.models import ApiToken, ReportNarrative, Role, SecurityEventKind, User, UserInvitation
+from crm.security_events import security_event_record
 from crm.tasks import send_email_task
 
 
@@ -139,15 +140,19 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     key = ApiToken.new_key()
     token = ApiToken(user=actor, name=name)
     token.set_key(key)
-    token.save()
+    with transaction.atomic():
+        token.save()
+        security_event_record(SecurityEventKind.TOKEN_CREATED, user=actor, detail=str(token))
     return token, key
 
 
 def token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         raise PermissionDenied("You can only revoke your own tokens.")
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        security_event_record(SecurityEventKind.TOKEN_REVOKED, user=actor, detail=str(token))
 
 
 def user_set_active(*, actor: User, user: User, active: bool) -> None:

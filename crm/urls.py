@@ -19,6 +19,7 @@ crm_patterns = (
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
         path("search/", views.search_view, name="search"),
         path("history/<str:model_label>/<int:pk>/", views.history, name="history"),
+        path("audit/", views.audit_log, name="audit-log"),
         path("reports/annual/", report_views.annual_report_latest, name="annual-report-latest"),
         path("reports/annual/<int:year>/", report_views.annual_report_page, name="annual-report"),
         path(

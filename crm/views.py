@@ -4,14 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from crm import audit, exports, services
 from crm import permissions as access
-from crm import services
 from crm.dashboard import dashboard_context
-from crm.forms import AcceptInvitationForm, InviteForm, TokenForm
+from crm.forms import AcceptInvitationForm, AuditFilterForm, InviteForm, TokenForm
 from crm.forms_util import add_service_errors
 from crm.history import history_of
 from crm.models import User, UserInvitation
@@ -147,6 +148,27 @@ def history(request, model_label, pk):
     obj = access.get_visible_or_404(queryset, pk=pk)
     context = {"object": obj, "entries": history_of(obj), "model_name": obj._meta.verbose_name}
     return render(request, "crm/history.html", context)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    """Who changed what, when, across every record, and every account event: filterable, paged, CSV."""
+    access.require(access.can_read_audit_log(request.user), "The audit log is for the Programme Office.")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters()
+    if request.GET.get("format") == "csv":
+        return exports.csv_response(exports.dated("audit-log"), audit.CSV_HEADERS, audit.csv_rows(filters))
+    page = Paginator(audit.audit_rows(filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "entries": audit.audit_entries(page.object_list),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+    }
+    return render(request, "crm/audit_log.html", context)
 
 
 def healthz(request):
