@@ -10,19 +10,22 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from capabilities.models import (
     ADULT,
+    EXPIRY_WARNING_DAYS,
     HAEMATOLOGY,
     HELD_LEVELS,
     PAEDIATRIC,
     RADIOPHARMACEUTICAL,
+    STALE_AFTER_DAYS,
     Capability,
     CapabilityArea,
     Centre,
     CentreCapability,
+    Level,
 )
 
 HEADLINE_CODES = (ADULT, PAEDIATRIC, HAEMATOLOGY, RADIOPHARMACEUTICAL)
@@ -63,8 +66,41 @@ def summarise(centre: Centre, today: datetime.date) -> CentreSummary:
 
 
 def directory(centres: QuerySet[Centre], today: datetime.date | None = None) -> list[CentreSummary]:
+    """Each centre's headline levels and flag counts: the counts by the database, two queries in all."""
     today = today or timezone.localdate()
-    return [summarise(centre, today) for centre in with_levels(centres)]
+    cutoff = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    warning = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    rows = centres.annotate(
+        n_levels=Count("capability_levels"),
+        n_stale=Count(
+            "capability_levels",
+            filter=Q(capability_levels__confirmed_on__isnull=True) | Q(capability_levels__confirmed_on__lt=cutoff),
+        ),
+        n_expiring=Count(
+            "capability_levels",
+            filter=Q(capability_levels__expires_on__gte=today, capability_levels__expires_on__lte=warning),
+        ),
+        n_expired=Count("capability_levels", filter=Q(capability_levels__expires_on__lt=today)),
+        last_confirmed_on=Max("capability_levels__confirmed_on"),
+    )
+    headline = defaultdict(list)
+    levels = CentreCapability.objects.filter(centre__in=centres.values("pk"), capability__code__in=HEADLINE_CODES)
+    for level in levels.select_related("capability"):
+        headline[level.centre_id].append(level)
+    summaries = []
+    for centre in rows:
+        summaries.append(
+            CentreSummary(
+                centre=centre,
+                headline=sorted(headline[centre.pk], key=lambda level: HEADLINE_CODES.index(level.capability.code)),
+                stale=centre.n_stale,
+                expiring=centre.n_expiring,
+                expired=centre.n_expired,
+                total=centre.n_levels,
+                last_confirmed=centre.last_confirmed_on,
+            )
+        )
+    return summaries
 
 
 @dataclass
@@ -94,13 +130,24 @@ def profile(centre: Centre, *, include_unrecorded: bool = False) -> list[AreaGro
 # The network matrix -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """What the matrix shows of a level: fetched as two columns, not as a model with its relations."""
+
+    level: str
+    quantity: int | None
+
+    def get_level_display(self) -> str:
+        return Level(self.level).label
+
+
 @dataclass
 class Matrix:
     centres: list[Centre]
     areas: list[AreaGroup]  # rows hold (capability, None): the capabilities shown, by area
-    cells: dict[tuple[int, int], CentreCapability]
+    cells: dict[tuple[int, int], Cell]
 
-    def level(self, centre: Centre, capability: Capability) -> CentreCapability | None:
+    def level(self, centre: Centre, capability: Capability) -> Cell | None:
         return self.cells.get((centre.pk, capability.pk))
 
     def rows(self):
@@ -126,7 +173,12 @@ def matrix(centres: QuerySet[Centre], *, area: CapabilityArea | None = None, net
     levels = CentreCapability.objects.filter(centre__in=[c.pk for c in centre_list])
     if area is not None:
         levels = levels.filter(capability__area=area)
-    cells = {(level.centre_id, level.capability_id): level for level in levels}
+    cells = {
+        (centre_id, capability_id): Cell(level, quantity)
+        for centre_id, capability_id, level, quantity in levels.values_list(
+            "centre_id", "capability_id", "level", "quantity"
+        )
+    }
     return Matrix(centres=centre_list, areas=list(groups.values()), cells=cells)
 
 
@@ -136,13 +188,9 @@ def matrix(centres: QuerySet[Centre], *, area: CapabilityArea | None = None, net
 @dataclass
 class CentreFlags:
     centre: Centre
-    stale: list[CentreCapability]
+    stale_count: int
     expiring: list[CentreCapability]  # includes those already expired
     empty: bool
-
-    @property
-    def stale_count(self) -> int:
-        return len(self.stale)
 
     @property
     def expiring_count(self) -> int:
@@ -150,22 +198,24 @@ class CentreFlags:
 
 
 def stale_and_expiring(today: datetime.date | None = None) -> list[CentreFlags]:
-    """Active centres needing attention: levels not confirmed for 12 months, licences expiring within 90
-    days (or expired), or no profile at all. In centre order; two queries whatever the network's size."""
+    """Active centres needing attention: levels not confirmed for 12 months (counted by the database),
+    licences expiring within 90 days or expired (listed: there are few), or no profile at all.
+    In centre order; two queries whatever the network's size."""
     today = today or timezone.localdate()
-    flagged: dict[int, dict[str, list]] = defaultdict(lambda: {"stale": [], "expiring": []})
-    levels = CentreCapability.objects.filter(centre__active=True).select_related("capability")
-    has_levels = set()
-    for level in levels.order_by("capability__area__order", "capability__order"):
-        has_levels.add(level.centre_id)
-        if level.is_stale(today):
-            flagged[level.centre_id]["stale"].append(level)
-        if level.is_expiring(today):
-            flagged[level.centre_id]["expiring"].append(level)
-    result = []
-    for centre in Centre.objects.active().order_by("name"):
-        empty = centre.pk not in has_levels
-        if empty or centre.pk in flagged:
-            rows = flagged.get(centre.pk, {"stale": [], "expiring": []})
-            result.append(CentreFlags(centre=centre, stale=rows["stale"], expiring=rows["expiring"], empty=empty))
-    return result
+    levels = CentreCapability.objects.filter(centre__active=True)
+    expiring = defaultdict(list)
+    for level in levels.expiring(today).select_related("capability").order_by("expires_on", "capability__name"):
+        expiring[level.centre_id].append(level)
+    centres = (
+        Centre.objects.active()
+        .order_by("name")
+        .annotate(
+            n_levels=Count("capability_levels"),
+            n_stale=Count("capability_levels", filter=Q(capability_levels__in=levels.stale(today))),
+        )
+    )
+    return [
+        CentreFlags(centre=centre, stale_count=centre.n_stale, expiring=expiring[centre.pk], empty=not centre.n_levels)
+        for centre in centres
+        if not centre.n_levels or centre.n_stale or centre.pk in expiring
+    ]

@@ -166,6 +166,21 @@ def invitation_scorecard(records: Iterable[InvitationRecord], today: datetime.da
     }
 
 
+def card_from_counts(
+    *, invitations: int, answered: int, due: int, on_time: int, interested: int, overdue: int, days_to_answer
+) -> dict:
+    """The same card as `invitation_scorecard`, from counts the database made (feasibility.selectors)."""
+    return {
+        "invitations": invitations,
+        "answered": answered,
+        "unanswered": invitations - answered,
+        "overdue": overdue,
+        "pct_on_time": pct(on_time, due),
+        "median_days_to_answer": median(days_to_answer),
+        "pct_interested": pct(interested, answered),
+    }
+
+
 def setup_scorecard(records: Iterable[SetupRecord]) -> dict:
     from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS, OVERALL_TARGET_DAYS
 

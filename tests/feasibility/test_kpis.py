@@ -70,3 +70,24 @@ def test_it_colours_targets():
     assert share_status(None) == "pending"
     assert share_status(90.0) == "met"
     assert share_status(89.9) == "missed"
+
+
+def test_it_makes_the_same_card_from_counts_as_from_records():
+    from feasibility import kpis
+
+    today = datetime.date(2026, 3, 10)
+    records = [
+        kpis.InvitationRecord(routed_on=datetime.date(2026, 3, 1), deadline=datetime.date(2026, 3, 5),
+                              answered_on=datetime.date(2026, 3, 4), decision="interested"),
+        kpis.InvitationRecord(routed_on=datetime.date(2026, 3, 1), deadline=datetime.date(2026, 3, 5),
+                              answered_on=datetime.date(2026, 3, 8), decision="declined"),
+        kpis.InvitationRecord(routed_on=datetime.date(2026, 3, 1), deadline=datetime.date(2026, 3, 5)),
+        kpis.InvitationRecord(routed_on=datetime.date(2026, 3, 9), deadline=datetime.date(2026, 3, 20)),
+    ]  # fmt: skip
+    card = kpis.card_from_counts(
+        invitations=4, answered=2, due=3, on_time=1, interested=1, overdue=1, days_to_answer=[3, 7]
+    )
+    assert card == kpis.invitation_scorecard(records, today)
+    assert kpis.card_from_counts(
+        invitations=0, answered=0, due=0, on_time=0, interested=0, overdue=0, days_to_answer=[]
+    ) == kpis.invitation_scorecard([], today)
