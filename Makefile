@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and PDFs point here; by default at what `make run` serves (`make run PORT=8101` links to 8101).
+SITE_URL ?= http://$(HOST):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/epoch
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -38,8 +40,9 @@ demo: migrate
 
 # Serve the app with the background worker and the scheduler beside it; Ctrl-C stops all three.
 run: demo
-	@echo "EPOCH on http://$(HOST):$(PORT)/  (demo logins in README.md; Ctrl-C to stop)"
+	@echo "EPOCH on http://$(HOST):$(PORT)/ (links in emails: $(SITE_URL))  (demo logins in README.md; Ctrl-C to stop)"
 	@trap 'kill 0' INT TERM EXIT; \
+	  export SITE_URL="$(SITE_URL)"; \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --queue-name default & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py run_scheduler & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)

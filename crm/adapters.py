@@ -1,10 +1,14 @@
 """allauth's adapter: no open sign-up, and sign-in throttling that cannot lock anyone else out."""
 
+from typing import NamedTuple
+from urllib.parse import quote, urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
+from django.urls import reverse
 
 
 def _account_for(credentials: dict):
@@ -53,3 +57,19 @@ class AccountAdapter(DefaultAccountAdapter):
         address = self.get_client_ip(request)
         failures[address] = failures.get(address, 0) + 1
         cache.set(key, failures, settings.SIGNIN_ACCOUNT_WINDOW)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # Like every other emailed link, the reset link points at SITE_URL, not at whichever host the
+        # request happened to arrive on (a proxy's internal address, or a forged Host header).
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # allauth's emails greet "Hello from <site>" and sign off with its domain: name ours, not the request's host.
+        context = {**context, "current_site": _Site(settings.SITE_NAME, urlsplit(settings.SITE_URL).netloc)}
+        return super().render_mail(template_prefix, email, context, headers=headers)
+
+
+class _Site(NamedTuple):
+    name: str
+    domain: str

@@ -5,6 +5,7 @@ Thin: each view fetches through crm.permissions, parses a form, calls a service,
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -81,8 +82,9 @@ def sponsor_summary(request, pk):
     if output == "pdf":
         from weasyprint import HTML
 
+        context["SITE_URL"] = settings.SITE_URL
         html = render_to_string("feasibility/sponsor_summary_pdf.html", context, request=request)
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{feasibility_request.reference}-summary.pdf"'
         return response
