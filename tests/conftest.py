@@ -2,10 +2,20 @@
 carol (centre staff at Manchester), victor (viewer)."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from crm.models import Role
 from tests.factories import PASSWORD, CentreFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in failure counts, rate limits and cached charts of one
+    test must not leak into the next (ids are reused after a rollback, so keys can collide)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
