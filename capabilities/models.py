@@ -111,6 +111,10 @@ class Capability(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        if self.haematological and not self.is_tumour_type:
+            raise ValidationError({"haematological": "Only a tumour type can be haematological."})
+
 
 class Level(models.TextChoices):
     AVAILABLE = "available", "Available"

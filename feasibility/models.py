@@ -428,7 +428,9 @@ class SiteSetUp(models.Model):
         )
         if self.first_participant_on and not self.opened_on and "opened_on" not in errors:
             errors["opened_on"] = "Give the date the site opened before its first participant."
-        if self.participants and not self.first_participant_on and "first_participant_on" not in errors:
+        if self.participants is not None and self.participants < 0:
+            errors["participants"] = "Participants cannot be negative."
+        elif self.participants and not self.first_participant_on and "first_participant_on" not in errors:
             errors["first_participant_on"] = "Give the date of the first participant of a site that recruited."
         if errors:
             raise ValidationError(errors)

@@ -133,13 +133,30 @@ def setup_update(*, actor, setup: SiteSetUp, **fields) -> SiteSetUp:
     setup = SiteSetUp.objects.select_for_update().select_related("request").get(pk=setup.pk)
     if setup.request.status != RequestStatus.PLACED:
         raise ValidationError("Set-up is tracked only for placed requests.")
-    if "participants" in fields:
-        if fields["participants"] is None:
-            fields["participants"] = 0
-        if fields["participants"] < 0:
-            raise ValidationError({"participants": "Participants cannot be negative."})
+    if "participants" in fields and fields["participants"] is None:
+        fields["participants"] = 0
     for name, value in fields.items():
         setattr(setup, name, value)
+    setup.clean()
+    _by(setup, actor).save()
+    return setup
+
+
+@transaction.atomic
+def setup_add(*, actor, request: FeasibilityRequest, centre: Centre, **fields) -> SiteSetUp:
+    """Follow one more site of a placed study (the sponsor added a centre after the outcome)."""
+    access.require(access.can_write_requests(actor), "Only the Programme Office records set-up dates.")
+    unknown = set(fields) - set(SETUP_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown set-up fields: {', '.join(sorted(unknown))}")
+    request = FeasibilityRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.PLACED:
+        raise ValidationError({"request": "Set-up is tracked only for placed requests."})
+    if SiteSetUp.objects.filter(request=request, centre=centre).exists():
+        raise ValidationError({"centre": f"{centre} is already followed for this study; change its set-up instead."})
+    if fields.get("participants") is None:
+        fields["participants"] = 0
+    setup = SiteSetUp(request=request, centre=centre, **fields)
     setup.clean()
     _by(setup, actor).save()
     return setup
