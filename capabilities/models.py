@@ -16,6 +16,9 @@ HAEMATOLOGY = "haematology"
 RADIOPHARMACEUTICAL = "radiopharmaceutical"
 POPULATION_CODES = (ADULT, PAEDIATRIC)
 
+# The tumour types of the haematology community, as seeded (capabilities/migrations/0005); editable.
+HAEMATOLOGICAL_TUMOUR_CODES = ("tumour.leukaemia", "tumour.lymphoma", "tumour.myeloma")
+
 STALE_AFTER_DAYS = 365
 EXPIRY_WARNING_DAYS = 90
 
@@ -97,6 +100,9 @@ class Capability(models.Model):
     is_tumour_type = models.BooleanField(default=False)
     # Other words sponsors use for it ("NSCLC" for lung, "177Lu" for the isotopes): synopsis extraction reads them.
     synonyms = models.JSONField(default=list, blank=True, help_text="Other names and abbreviations, one per line.")
+    haematological = models.BooleanField(
+        default=False, help_text="A haematological malignancy (leukaemia, lymphoma, myeloma, MDS/MPN)."
+    )
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -106,6 +112,10 @@ class Capability(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if self.haematological and not self.is_tumour_type:
+            raise ValidationError({"haematological": "Only a tumour type can be haematological."})
 
 
 class Level(models.TextChoices):

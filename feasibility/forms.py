@@ -6,8 +6,8 @@ from django.utils import timezone
 from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
 from crm.forms_util import MAX_PATIENTS, MAX_SITES
 from engagements.models import Contact, Organisation
-from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Phase, RequestStatus
-from feasibility.services import ATTACHMENT_EXTENSIONS
+from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Funding, Phase, RequestStatus
+from feasibility.services import ADVANCED_THERAPIES, ATTACHMENT_EXTENSIONS
 
 POPULATION_CHOICES = [(code, code.title()) for code in POPULATION_CODES]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,6 +68,19 @@ class RequestForm(forms.Form):
     )
     under_nda = forms.BooleanField(required=False, initial=True, label="Under the network confidentiality agreement")
     synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    funding = forms.ChoiceField(
+        choices=Funding.choices,
+        initial=Funding.COMMERCIAL,
+        required=False,
+        help_text="The UK set-up targets count commercial studies only.",
+    )
+    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
+    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
+    advanced_therapy = forms.BooleanField(
+        required=False,
+        label="Advanced therapy (ATMP)",
+        help_text="90 days for approval instead of 60; always so for cell and gene therapies.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +105,9 @@ class RequestForm(forms.Form):
         data["requirements"] = [(c, "required") for c in required] + [(c, "preferred") for c in preferred]
         data["tumour_types"] = list(data["tumour_types"])
         data["sponsor_contacts"] = list(data["sponsor_contacts"])
+        data["advanced_therapy"] = data.get("advanced_therapy") or data.get("modality") in ADVANCED_THERAPIES
+        if not data.get("funding"):
+            data.pop("funding", None)  # left unchosen: commercial on a new request, unchanged on an edit
         return data
 
     @classmethod
@@ -212,11 +228,19 @@ class OutcomeForm(forms.Form):
 
 
 class SetupForm(forms.Form):
-    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
-    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
     selected_on = forms.DateField(required=False, widget=DATE, label="Site selected")
+    contract_signed_on = forms.DateField(required=False, widget=DATE, label="Contract signed")
+    costing_agreed_on = forms.DateField(required=False, widget=DATE, label="Costing agreed")
     opened_on = forms.DateField(required=False, widget=DATE, label="Site open")
     first_participant_on = forms.DateField(required=False, widget=DATE, label="First participant")
+    participants = forms.IntegerField(required=False, min_value=0, label="Participants to date")
+
+
+class RegulatoryForm(forms.Form):
+    """The study's one combined MHRA/ethics review."""
+
+    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
+    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
     advanced_therapy = forms.BooleanField(required=False, help_text="Advanced therapies have 90 days for approval.")
 
 

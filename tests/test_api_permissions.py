@@ -27,7 +27,8 @@ LIST_ROUTES = sorted(prefix for prefix, viewset, _basename in router.registry if
 # Centre staff write their own centres' capability levels; their refusal depends on the row, not the role.
 CENTRE_WRITABLE = {"centre-capabilities"}
 # DESIGN.md section 5: "none" for centre staff, so the list answers 403 (not an empty 200).
-OFFICE_AND_VIEWERS_ONLY = {"organisations", "contacts", "events", "engagements", "follow-ups"}
+OFFICE_AND_VIEWERS_ONLY = {"organisations", "contacts", "events", "engagements", "follow-ups", "initiatives"}
+NONE_FOR_CENTRE_STAFF = OFFICE_AND_VIEWERS_ONLY
 
 
 def url(prefix: str) -> str:
@@ -50,6 +51,12 @@ def test_it_lets_every_role_list_what_it_may_see(api, prefix, alice, bob, victor
             continue
         assert response.status_code == 200, (user.username, response.status_code)
         assert {"count", "next", "previous", "results"} <= set(response.json()), prefix
+
+
+@pytest.mark.parametrize("prefix", sorted(NONE_FOR_CENTRE_STAFF))
+def test_it_refuses_centre_staff_a_list_they_have_no_access_to(api, prefix, bob):
+    api.force_authenticate(bob)
+    assert api.get(url(prefix)).status_code == 403
 
 
 @pytest.mark.parametrize("prefix", LIST_ROUTES)
