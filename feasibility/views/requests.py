@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from crm import permissions as access
 from crm.forms_util import add_service_errors
-from feasibility import services
+from feasibility import matching, services
 from feasibility.forms import (
     AttachmentForm,
     RequestFilterForm,
@@ -168,6 +168,7 @@ def request_detail(request, pk):
         invited = {i.centre_id for i in invitations}
         matches = [{"match": m, "invited": m.centre_id in invited} for m in services.matches_for(feasibility_request)]
         context["matches"] = matches
+        context["weights_text"] = matching.weights_text()
         context["eligible_matches"] = [row for row in matches if row["match"].eligible]
         context["other_matches"] = [row for row in matches if not row["match"].eligible]
         context["answered_count"] = sum(1 for i in invitations if hasattr(i, "response"))
