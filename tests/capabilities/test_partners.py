@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from capabilities import services
 from tests.factories import CentreFactory
@@ -61,3 +62,17 @@ def test_it_lets_centre_staff_read_but_not_set_partners(api, bob, gosh, ucl):
     api.force_authenticate(bob)
     assert api.patch(f"/api/v1/centres/{gosh.pk}/", {"partners": [ucl.pk]}, format="json").status_code == 403
     assert not gosh.partners.exists()
+
+
+def test_it_lets_the_office_name_partners_on_the_centre_page(client, alice, gosh, ucl):
+    client.force_login(alice)
+    url = reverse("capabilities:centre-edit", args=[gosh.pk])
+    form = client.get(url).content.decode()
+    assert f'value="{ucl.pk}"' in form and f'name="partners" value="{gosh.pk}"' not in form  # not its own partner
+    data = {"name": gosh.name, "code": gosh.code, "nation": "england", "city": "London", "active": "on"}
+    assert client.post(url, {**data, "partners": [ucl.pk]}).status_code == 302
+    assert list(ucl.partners.all()) == [gosh]
+    page = client.get(reverse("capabilities:centre-detail", args=[ucl.pk])).content.decode()
+    assert "Partner centre: " in page and gosh.name in page
+    assert client.post(url, data).status_code == 302  # none ticked: the partnership ends, both ways
+    assert not ucl.partners.exists()
