@@ -181,13 +181,42 @@ class Match:
         return {code: (self.limited_names[self.limited.index(code)], partner) for code, partner in self.via.items()}
 
 
+_ABSENT = Standing(None)
+_PLANNED = Standing(None, planned=True)
+_PLAIN = {AVAILABLE: Standing(AVAILABLE), LIMITED: Standing(LIMITED)}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a spec asks, worked out once for all centres."""
+
+    populations: list[str]
+    required: list[str]
+    preferred: list[str]
+    tumours: list[str]
+    added: frozenset[str]
+
+    @classmethod
+    def of(cls, spec: RequestSpec) -> _Plan:
+        populations = list(dict.fromkeys(spec.populations))
+        required = spec.all_required()
+        taken = {*required, *populations}
+        return cls(
+            populations=populations,
+            required=required,
+            preferred=[c for c in dict.fromkeys(spec.preferred) if c not in taken],
+            tumours=list(dict.fromkeys(spec.tumour_types)),
+            added=frozenset(spec.modality_added()),
+        )
+
+
 def standing(spec: RequestSpec, centre: CentreProfile, code: str, partners: Sequence[CentreProfile] = ()) -> Standing:
     """The centre's standing for one capability: its own level, less expiry and thresholds, plus partners."""
     own = _own_standing(spec, centre, code)
     if own.level is not None or not partners:
         return own
     for partner in partners:
-        if partner.active and _own_standing(spec, partner, code) == Standing(AVAILABLE):
+        if partner.active and _own_standing(spec, partner, code) is _PLAIN[AVAILABLE]:
             return Standing(LIMITED, f"{spec.name(code)} via {partner.name}.", via=partner.name)
     return own
 
@@ -195,12 +224,14 @@ def standing(spec: RequestSpec, centre: CentreProfile, code: str, partners: Sequ
 def _own_standing(spec: RequestSpec, centre: CentreProfile, code: str) -> Standing:
     level = centre.levels.get(code)
     if level not in HELD:
-        return Standing(None, planned=level == PLANNED)
-    name = spec.name(code)
+        return _PLANNED if level == PLANNED else _ABSENT
     expires = centre.expires.get(code)
+    threshold = spec.thresholds.get(code)
+    if expires is None and threshold is None:
+        return _PLAIN[level]
+    name = spec.name(code)
     if expires is not None and spec.today is not None and expires < spec.today:
         return Standing(None, f"{name} expired on {format_date(expires)}.")
-    threshold = spec.thresholds.get(code)
     if threshold is not None and (threshold.at_most is not None or threshold.at_least is not None):
         unit = spec.units.get(code, "")
         quantity = centre.quantities.get(code)
@@ -211,7 +242,7 @@ def _own_standing(spec: RequestSpec, centre: CentreProfile, code: str) -> Standi
             return Standing(None, f"{name} {shown}, {threshold.describe(unit)} required.")
     if expires is not None and spec.planned_start is not None and expires < spec.planned_start:
         return Standing(LIMITED, f"{name} expires on {format_date(expires)}, before the planned start.")
-    return Standing(level)
+    return _PLAIN[level]
 
 
 def _credit(standings: Mapping[str, Standing], codes: Sequence[str], empty: float = 1.0) -> float:
@@ -224,19 +255,22 @@ def _listing(codes: Iterable[str], spec: RequestSpec) -> str:
     return ", ".join(spec.name(c) for c in codes)
 
 
-def match_centre(spec: RequestSpec, centre: CentreProfile, partners: Sequence[CentreProfile] = ()) -> Match:
-    populations = list(dict.fromkeys(spec.populations))
-    required = spec.all_required()
-    preferred = [c for c in dict.fromkeys(spec.preferred) if c not in required and c not in populations]
-    tumours = list(dict.fromkeys(spec.tumour_types))
+def match_centre(
+    spec: RequestSpec, centre: CentreProfile, partners: Sequence[CentreProfile] = (), plan: _Plan | None = None
+) -> Match:
+    plan = plan or _Plan.of(spec)
+    populations, required, preferred, tumours = plan.populations, plan.required, plan.preferred, plan.tumours
 
     standings: dict[str, Standing] = {}
     for code in populations:
         standings[code] = _own_standing(spec, centre, code)
     for code in required:
-        standings.setdefault(code, standing(spec, centre, code, partners))
-    for code in [*preferred, *tumours]:
-        standings.setdefault(code, _own_standing(spec, centre, code))
+        if code not in standings:
+            standings[code] = standing(spec, centre, code, partners)
+    for codes in (preferred, tumours):
+        for code in codes:
+            if code not in standings:
+                standings[code] = _own_standing(spec, centre, code)
 
     matched = [c for c, s in standings.items() if s.level in HELD]
     missing = [c for c, s in standings.items() if s.level not in HELD]
@@ -257,7 +291,7 @@ def match_centre(spec: RequestSpec, centre: CentreProfile, partners: Sequence[Ce
         reasons.append(f"Does not serve the requested population ({_listing(populations, spec)}).")
     elif unserved:
         reasons.append(f"Serves {_listing(served, spec)} but not {_listing(unserved, spec)}.")
-    added = spec.modality_added()
+    added = plan.added
 
     def named(code: str) -> str:
         return f"{spec.name(code)} (for the modality)" if code in added else spec.name(code)
@@ -289,7 +323,7 @@ def match_centre(spec: RequestSpec, centre: CentreProfile, partners: Sequence[Ce
         for codes, label in ((tumours, "tumour types"), (preferred, "preferred capabilities")):
             if codes:
                 held = [c for c in codes if standings[c].level in HELD]
-                lacking = [c for c in codes if c not in held]
+                lacking = [c for c in codes if standings[c].level not in HELD]
                 text = f"Holds {len(held)} of {len(codes)} {label}"
                 if label == "tumour types":
                     text = f"Expertise in {len(held)} of {len(codes)} tumour types"
@@ -336,7 +370,8 @@ def match_centres(spec: RequestSpec, centres: Iterable[CentreProfile]) -> list[M
     """
     centres = list(centres)
     by_id = {c.id: c for c in centres}
+    plan = _Plan.of(spec)
     return sorted(
-        (match_centre(spec, c, [by_id[p] for p in c.partner_ids if p in by_id and p != c.id]) for c in centres),
+        (match_centre(spec, c, [by_id[p] for p in c.partner_ids if p in by_id and p != c.id], plan) for c in centres),
         key=sort_key,
     )
