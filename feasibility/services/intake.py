@@ -15,6 +15,7 @@ from capabilities.models import POPULATION_CODES, Capability, Modality
 from crm import permissions as access
 from crm.tasks import send_email_task
 from engagements.models import Organisation, OrganisationKind, normalise_name
+from engagements.services import contact_create
 from feasibility.models import (
     Attachment,
     FeasibilityRequest,
@@ -169,6 +170,19 @@ def _set_related(request, tumour_types, requirements: list[_Wanted] | None) -> N
                 row.save(update_fields=list(values))
 
 
+def _add_new_contact(actor, request: FeasibilityRequest, new_contact: dict | None) -> None:
+    """A contact typed into the request form: made at the sponsor and named on the request."""
+    if not new_contact or not any(str(v or "").strip() for v in new_contact.values()):
+        return
+    fields = {k: v for k, v in new_contact.items() if v not in (None, "")}
+    try:
+        contact = contact_create(actor=actor, organisation=request.sponsor, **fields)
+    except ValidationError as exc:
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"last_name": exc.messages}
+        raise ValidationError({f"new_contact_{field}": msgs for field, msgs in messages.items()}) from exc
+    request.sponsor_contacts.add(contact)
+
+
 @transaction.atomic
 def request_create(
     *,
@@ -180,6 +194,7 @@ def request_create(
     requirements: Iterable = (),
     sponsor_contacts: Iterable = (),
     source: str = Source.OFFICE,
+    new_contact: dict | None = None,
     **fields,
 ) -> FeasibilityRequest:
     """Log a trial opportunity; it starts in triage with the next reference of its received year."""
@@ -204,6 +219,7 @@ def request_create(
     _set_related(request, tumours, reqs)
     if sponsor_contacts:
         request.sponsor_contacts.set(sponsor_contacts)
+    _add_new_contact(actor, request, new_contact)
     return request
 
 
@@ -215,6 +231,7 @@ def request_update(
     tumour_types: Iterable | None = None,
     requirements: Iterable | None = None,
     sponsor_contacts: Iterable | None = None,
+    new_contact: dict | None = None,
     **fields,
 ) -> FeasibilityRequest:
     """Change a request's details, requirements or tumour types (not once it is closed)."""
@@ -238,6 +255,7 @@ def request_update(
     _set_related(request, tumours, reqs)
     if sponsor_contacts is not None:
         request.sponsor_contacts.set(sponsor_contacts)
+    _add_new_contact(actor, request, new_contact)
     return request
 
 
