@@ -81,6 +81,39 @@ def _matching_one_change():
     return lambda: services.matches_for_spec(spec)
 
 
+def _matching_30_by_300():
+    """One request against 30 centres holding 300 capabilities each, with expiry, thresholds and partners."""
+    from feasibility import matching
+
+    today = datetime.date(2026, 6, 1)
+    codes = [f"cap.c{i:03d}" for i in range(300)]
+    levels = ("available", "limited", "planned")
+    centres = [
+        matching.CentreProfile(
+            id=i,
+            name=f"Centre {i:02d}",
+            levels={"adult": "available", **{c: levels[(i + j) % 3] for j, c in enumerate(codes)}},
+            quantities={c: (i * 7 + j) % 40 for j, c in enumerate(codes[:30])},
+            expires={c: today + datetime.timedelta(days=(i * 13 + j) % 400 - 100) for j, c in enumerate(codes[30:60])},
+            partner_ids=[i + 1] if i % 2 == 0 else [i - 1],
+            past_invitations=i % 7,
+            answered_on_time=i % 5,
+        )
+        for i in range(30)
+    ]
+    spec = matching.RequestSpec(
+        populations=["adult", "paediatric"],
+        required=codes[:20] + codes[30:35],
+        preferred=codes[40:80],
+        tumour_types=codes[200:204],
+        thresholds={c: matching.Threshold(at_most=25) for c in codes[:10]},
+        names={c: f"Capability {c}" for c in codes},
+        today=today,
+        planned_start=today + datetime.timedelta(days=90),
+    )
+    return lambda: matching.match_centres(spec, centres)
+
+
 def _annual_report_figures():
     from crm.reports import annual_report
 
@@ -115,6 +148,7 @@ CASES = [
     Case("API centres list", page("/api/v1/centres/"), 150, 10),
     Case("matching alone: 50 requests x 29 centres", call(_pure_matching), 100, 0),
     Case("matching on a change of requirements", call(_matching_one_change), 50, 4),
+    Case("matching one request: 30 centres x 300 capabilities", call(_matching_30_by_300), 20, 0),
     Case("annual report figures", call(_annual_report_figures), 150, 30),
     Case("annual report page", page(lambda: f"/reports/annual/{_last_year()}/"), 300, 40),
     Case("annual report PDF", call(_annual_report_pdf), 6000, 40),

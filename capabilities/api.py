@@ -41,10 +41,16 @@ class CentreLevelSerializer(serializers.ModelSerializer):
 
 class CentreSerializer(serializers.ModelSerializer):
     capabilities = CentreLevelSerializer(source="capability_levels", many=True, read_only=True)
+    partners = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Centre.objects.all(),
+        help_text="Centres whose available capabilities count as limited for this one (both ways).",
+    )
 
     class Meta:
         model = Centre
-        fields = ["id", "name", "code", "nation", "city", "active", "capabilities"]
+        fields = ["id", "name", "code", "nation", "city", "active", "partners", "capabilities"]
         # The services validate uniqueness (with the model's own messages).
         extra_kwargs = {"name": {"validators": []}, "code": {"validators": []}}
 
@@ -64,7 +70,9 @@ class CentreViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         levels = CentreCapability.objects.select_related("capability").order_by("capability__code")
-        return access.visible_centres(self.request.user).prefetch_related(Prefetch("capability_levels", levels))
+        return access.visible_centres(self.request.user).prefetch_related(
+            Prefetch("capability_levels", levels), Prefetch("partners", Centre.objects.only("pk"))
+        )
 
     def perform_create(self, serializer):
         serializer.instance = _service_call(

@@ -90,16 +90,35 @@ HAEMATOLOGY_CENTRES = {  # adult centres with a haematology programme: code → 
     "london-kings": 400,
     "manchester": 700,
     "newcastle": 250,
-    "oxford": 1000,
+    "oxford": -40,  # expired last month: matching counts it as absent until renewed
     "london-great-ormond-street-paed": 520,
 }
-RADIOPHARMACEUTICAL_CENTRES = {  # code → days until the ARSAC licence expires
+# Centres with a radiopharmacy and an ARSAC research licence, as the real ones: UCLH (mIBG therapy for Great
+# Ormond Street's children), the Royal Marsden, the Christie, Addenbrooke's, the Beatson, Guy's, the Queen
+# Elizabeth in Birmingham and the Freeman in Newcastle. code → days until the ARSAC licence expires.
+RADIOPHARMACEUTICAL_CENTRES = {
+    "birmingham": 640,
     "cambridge": 1200,
-    "glasgow": 800,
-    "london-kings": 1500,
-    "london-ucl": 60,
+    "glasgow": -120,  # the licence lapsed: a renewal is pending
+    "london-kings": 60,  # expiring soon: limited for a trial starting after it
+    "london-ucl": 1100,
+    "london-royal-marsden-paed": 880,
     "manchester": 950,
+    "newcastle": 420,
 }
+# Paediatric units and the adult centre on their campus: the child draws on the adult centre's radiopharmacy,
+# intensive care and licences, as UK paediatric early-phase units do for radioligand and cellular therapies.
+# (The Royal Marsden's adult unit is not in the demo network; its paediatric unit holds its own licence.)
+PARTNERS = [
+    ("london-great-ormond-street-paed", "london-ucl"),
+    ("birmingham-paed", "birmingham"),
+    ("bristol-paed", "bristol"),
+    ("cambridge-paed", "cambridge"),
+    ("glasgow-paed", "glasgow"),
+    ("leeds-paed", "leeds"),
+    ("manchester-paed", "manchester"),
+    ("newcastle-paed", "newcastle"),
+]
 STALE_CENTRES = {"belfast", "leicester", "nottingham-paed"}  # last confirmed over a year ago
 
 ADULT_TUMOURS = [
@@ -255,4 +274,16 @@ def seed(*, users, centres) -> dict[str, int]:
     return {
         "capability levels": CentreCapability.objects.filter(centre__in=centres.values()).count(),
         "new levels": created,
+        "partnerships": seed_partners(centres, actor=fallback),
     }
+
+
+def seed_partners(centres: dict[str, Centre], actor=None) -> int:
+    """Pair each paediatric unit with the adult centre on its campus, unless the office already named partners."""
+    made = 0
+    for child, adult in PARTNERS:
+        if child in centres and adult in centres and not centres[child].partners.exists():
+            centres[child]._history_user = actor
+            centres[child].partners.add(centres[adult])
+            made += 1
+    return made

@@ -49,7 +49,17 @@ class LevelForm(forms.Form):
 class CentreForm(forms.ModelForm):
     class Meta:
         model = Centre
-        fields = ["name", "code", "institution", "nation", "city", "email", "active"]
+        fields = ["name", "code", "institution", "nation", "city", "email", "active", "partners"]
+        widgets = {"partners": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "partners": "Centres on the same campus it shares facilities with (a paediatric unit and its adult centre). "
+            "A required capability this centre lacks but a partner holds counts as limited, via the partner."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Centre.objects.order_by("name")
+        self.fields["partners"].queryset = others.exclude(pk=self.instance.pk) if self.instance.pk else others
 
 
 class AreaForm(forms.ModelForm):

@@ -59,7 +59,10 @@ class Centre(models.Model):
     email = models.EmailField(blank=True, help_text="The centre's shared mailbox for feasibility requests.")
     active = models.BooleanField(default=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="centres")
-    history = HistoricalRecords(m2m_fields=[members])
+    # A paediatric unit and the adult centre on its campus share radiopharmacy, intensive care and the like:
+    # matching counts a partner's `available` capability as limited for the centre (DESIGN.md section 4).
+    partners = models.ManyToManyField("self", blank=True, symmetrical=True)
+    history = HistoricalRecords(m2m_fields=[members, partners])
 
     objects = CentreQuerySet.as_manager()
 

@@ -73,24 +73,43 @@ def _office_edit(obj, *, actor, changes: dict[str, Any], allowed: tuple[str, ...
 # Centres ----------------------------------------------------------------------------------------------
 
 
+def _set_partners(centre: Centre, partners, actor) -> None:
+    """Name the centre's partners (both ways: partnership is mutual); a centre is not its own partner."""
+    ids = {p if isinstance(p, int) else p.pk for p in partners}
+    if centre.pk in ids:
+        raise ValidationError({"partners": "A centre cannot be its own partner."})
+    found = set(Centre.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if unknown := sorted(ids - found):
+        raise ValidationError({"partners": f"Unknown centre: {', '.join(map(str, unknown))}."})
+    if ids != set(centre.partners.values_list("pk", flat=True)):
+        centre._history_user = actor
+        centre.partners.set(ids)
+
+
 @transaction.atomic
-def centre_create(*, actor, **fields) -> Centre:
+def centre_create(*, actor, partners=None, **fields) -> Centre:
     """Add a centre to the network (Programme Office)."""
-    return _office_edit(
+    centre = _office_edit(
         Centre(), actor=actor, changes=fields, allowed=CENTRE_FIELDS, refusal="Only the Programme Office adds centres."
     )
+    if partners:
+        _set_partners(centre, partners, actor)
+    return centre
 
 
 @transaction.atomic
-def centre_update(*, actor, centre: Centre, **changes) -> Centre:
-    """Change a centre's name, contact details or whether it is active (Programme Office)."""
-    return _office_edit(
+def centre_update(*, actor, centre: Centre, partners=None, **changes) -> Centre:
+    """Change a centre's name, contact details, partners or whether it is active (Programme Office)."""
+    centre = _office_edit(
         centre,
         actor=actor,
         changes=changes,
         allowed=CENTRE_FIELDS,
         refusal="Only the Programme Office changes centres.",
     )
+    if partners is not None:
+        _set_partners(centre, partners, actor)
+    return centre
 
 
 # Centre capability levels -----------------------------------------------------------------------------

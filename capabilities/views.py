@@ -92,6 +92,7 @@ def _profile_context(request, centre: Centre) -> dict:
         group.display = [_row_context(capability, level, today) for capability, level in group.rows]
     return {
         "centre": centre,
+        "partners": list(centre.partners.order_by("name")),
         "groups": groups,
         "editable": editable,
         "can_edit_centre": access.can_edit_taxonomy(request.user),

@@ -73,6 +73,12 @@ class InvitationSerializer(serializers.ModelSerializer):
 class RequirementSerializer(serializers.Serializer):
     capability = serializers.CharField(help_text="A capability code, e.g. 'imaging.pet_ct'.")
     necessity = serializers.ChoiceField(choices=Necessity.choices, default=Necessity.REQUIRED)
+    at_most = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, help_text="Only for a capability with a quantity (minutes)."
+    )
+    at_least = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, help_text="Only for a capability with a quantity (beds)."
+    )
 
 
 class FeasibilityRequestSerializer(serializers.ModelSerializer):
@@ -124,7 +130,11 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         data["tumour_types"] = sorted(t.code for t in instance.tumour_types.all())
         data["requirements"] = [
-            {"capability": r.capability.code, "necessity": r.necessity}
+            {
+                "capability": r.capability.code,
+                "necessity": r.necessity,
+                **{bound: getattr(r, bound) for bound in ("at_most", "at_least") if getattr(r, bound) is not None},
+            }
             for r in sorted(instance.requirements.all(), key=lambda r: (r.necessity, r.capability.code))
         ]
         return data
@@ -188,7 +198,7 @@ class MatchSerializer(serializers.Serializer):
     centre = serializers.IntegerField(source="centre_id")
     centre_name = serializers.CharField()
     eligible = serializers.BooleanField()
-    score = serializers.FloatField()
+    score = serializers.FloatField(allow_null=True, help_text="Only eligible centres have a score.")
     matched = serializers.ListField(child=serializers.CharField())
     missing = serializers.ListField(child=serializers.CharField())
     limited = serializers.ListField(child=serializers.CharField())

@@ -24,6 +24,7 @@ from feasibility.models import (
     SiteSetUp,
     SponsorSummary,
 )
+from feasibility.services import intake
 from feasibility.workdays import add_working_days
 
 SEED = 20260501
@@ -323,7 +324,57 @@ def seed(*, users, centres) -> dict[str, int]:
             )
             for key, value in made.items():
                 counts[key] += value
+    counts["requests"] += _seed_paediatric_radioligand(sponsors[0], office[0], capabilities, today)
     return counts
+
+
+PAEDIATRIC_RADIOLIGAND_TITLE = (
+    "Phase I study of LX-177, a GD2-targeted lutetium-177 radioligand therapy, in children with relapsed "
+    "high-risk neuroblastoma"
+)
+
+
+def _seed_paediatric_radioligand(sponsor, owner, capabilities, today: datetime.date) -> int:
+    """The network's flagship case, waiting in triage: a paediatric radioligand phase I trial.
+
+    Few paediatric units hold a radiopharmacy and an ARSAC licence of their own; most draw on the adult centre on
+    their campus, so the matches show partners at work ("via London UCL ECMC"), an expired licence and a threshold.
+    """
+    if FeasibilityRequest.objects.filter(title=PAEDIATRIC_RADIOLIGAND_TITLE).exists():
+        return 0
+    received = today - datetime.timedelta(days=2)
+    request = FeasibilityRequest.objects.create(
+        reference=intake._next_reference(received.year),
+        title=PAEDIATRIC_RADIOLIGAND_TITLE,
+        sponsor=sponsor,
+        received_on=received,
+        asset="LX-177",
+        modality="radioligand",
+        phase="phase_1",
+        populations=["paediatric"],
+        sites_sought=4,
+        patients_total=24,
+        planned_start=today + datetime.timedelta(days=150),
+        under_nda=True,
+        synopsis=(
+            "LX-177 is a GD2-targeted lutetium-177 radioligand. This open-label phase I study escalates the "
+            "dose in children aged 1 to 17 with relapsed or refractory high-risk neuroblastoma, with dosimetry "
+            "after the first cycle. Children are treated in shielded rooms with intensive care close by."
+        ),
+        status="triage",
+        owner=owner,
+        created_at=_datetime(received, 9),
+    )
+    request.tumour_types.set([capabilities[c] for c in ("tumour.neuroblastoma",) if c in capabilities])
+    wanted = [
+        ("unit.minutes_to_icu", "required", {"at_most": 10}),
+        ("radio.shielded_rooms", "preferred", {"at_least": 1}),
+        ("radio.dosimetry", "preferred", {}),
+    ]
+    for code, necessity, threshold in wanted:
+        if code in capabilities:
+            Requirement.objects.create(request=request, capability=capabilities[code], necessity=necessity, **threshold)
+    return 1
 
 
 def _seed_request(rng, *, reference, received, today, sponsors, academics, office, tumours, common, others, capabilities, rules,
@@ -403,6 +454,8 @@ def _seed_request(rng, *, reference, received, today, sponsors, academics, offic
         preferred=preferred,
         tumour_types=tumour_codes,
         modality_rules=rules,
+        names={code: capability.name for code, capability in capabilities.items()},
+        today=routed_on,
     )
     matches = matching.match_centres(spec, profiles)
     chosen = [m for m in matches if m.eligible][:12]

@@ -1,6 +1,7 @@
 """Forms of the feasibility pages: they check shape; the services check meaning."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
@@ -19,17 +20,93 @@ def _requirement_choices():
 
 class SponsorContactField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.organisation.name} · {obj}"
+        return f"{obj}{f', {obj.job_title}' if obj.job_title else ''}"
+
+
+class SponsorContactsWidget(forms.CheckboxSelectMultiple):
+    """The chosen sponsor's contacts as ticks; reloaded by htmx when the sponsor changes."""
+
+    template_name = "feasibility/widgets/sponsor_contacts.html"
+    has_sponsor = False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["has_sponsor"] = self.has_sponsor
+        return context
+
+
+class SearchableCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes that static/js/multiselect.js turns into a search box, a scrolling list and chips of the chosen.
+
+    Without JavaScript they stay plain checkboxes, so the form works everywhere.
+    """
+
+    template_name = "feasibility/widgets/searchable_checkboxes.html"
+
+    def __init__(self, search_label: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.search_label = search_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_label"] = self.search_label
+        return context
+
+
+class RequirementCheckboxes(SearchableCheckboxes):
+    """Capabilities to require or prefer; one with a quantity carries its threshold inputs and unit beside it."""
+
+    option_template_name = "feasibility/widgets/requirement_option.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.thresholds: dict[str, tuple] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        capability = getattr(value, "instance", None)
+        if capability is not None and capability.has_quantity:
+            option["quantity_unit"] = capability.quantity_unit
+            option["at_most"], option["at_least"] = self.thresholds.get(capability.code, (None, None))
+        return option
+
+
+def _whole_number(raw) -> int | None:
+    """A threshold as typed: None when empty; ValueError unless a whole number of 0 or more."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValueError(raw)
+    return int(raw)
+
+
+def posted_thresholds(data, necessity: str, codes) -> dict[str, tuple[int | None, int | None]]:
+    """The thresholds typed next to the chosen capabilities of one list (required or preferred).
+
+    Raises ValueError naming the capability code when a value is not a whole number.
+    """
+    found = {}
+    for code in codes:
+        try:
+            bounds = tuple(_whole_number(data.get(f"{necessity}-{bound}-{code}")) for bound in ("at_most", "at_least"))
+        except ValueError:
+            raise ValueError(code) from None
+        if bounds != (None, None):
+            found[code] = bounds
+    return found
 
 
 class RequestForm(forms.Form):
     title = forms.CharField(max_length=300)
     sponsor = forms.ModelChoiceField(queryset=Organisation.objects.filter(merged_into__isnull=True))
     sponsor_contacts = SponsorContactField(
-        queryset=Contact.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Hold Ctrl (or Cmd) to choose several.",
+        queryset=Contact.objects.none(), required=False, widget=SponsorContactsWidget, label="Sponsor contacts"
+    )
+    new_contact_first_name = forms.CharField(label="New contact: first name", max_length=100, required=False)
+    new_contact_last_name = forms.CharField(label="Last name", max_length=100, required=False)
+    new_contact_email = forms.EmailField(
+        label="Email", required=False, help_text="Add a contact at the sponsor who is not listed yet."
     )
     received_on = forms.DateField(initial=timezone.localdate, widget=DATE)
     asset = forms.CharField(max_length=200, required=False, help_text="The investigational product, e.g. XB-204.")
@@ -42,22 +119,23 @@ class RequestForm(forms.Form):
         queryset=Capability.objects.filter(is_tumour_type=True),
         required=False,
         to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+        widget=SearchableCheckboxes(search_label="tumour types"),
     )
     required = forms.ModelMultipleChoiceField(
         queryset=Capability.objects.none(),
         required=False,
         to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+        widget=RequirementCheckboxes(search_label="required capabilities"),
         label="Required capabilities",
-        help_text="A centre must hold each of these (available or limited) to be eligible.",
+        help_text="A centre must hold each of these (available or limited) to be eligible. "
+        "A capability with a quantity takes a threshold: at most 15 minutes to intensive care, at least 4 beds.",
     )
     preferred = forms.ModelMultipleChoiceField(
         queryset=Capability.objects.none(),
         required=False,
         to_field_name="code",
         label="Preferred capabilities",
-        widget=forms.CheckboxSelectMultiple,
+        widget=RequirementCheckboxes(search_label="preferred capabilities"),
         help_text="These raise a centre's score but do not exclude it.",
     )
     sites_sought = forms.IntegerField(min_value=1, max_value=MAX_SITES, required=False)
@@ -82,32 +160,73 @@ class RequestForm(forms.Form):
         help_text="90 days for approval instead of 60; always so for cell and gene therapies.",
     )
 
+    NEW_CONTACT_FIELDS = ("new_contact_first_name", "new_contact_last_name", "new_contact_email")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["required"].queryset = _requirement_choices()
         self.fields["preferred"].queryset = _requirement_choices()
-        self.fields["sponsor_contacts"].queryset = (
-            Contact.objects.filter(organisation__isnull=False)
-            .select_related("organisation")
-            .order_by("organisation__name", "last_name", "first_name")
+        self.fields["sponsor"].widget.attrs.update(
+            {
+                "hx-get": reverse("feasibility:sponsor-contacts"),
+                "hx-target": "#id_sponsor_contacts",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
         )
+        # Only the chosen sponsor's contacts are offered (and accepted).
+        sponsor = self.data.get("sponsor") if self.is_bound else self.initial.get("sponsor")
+        sponsor_id = getattr(sponsor, "pk", sponsor)
+        sponsor_id = int(sponsor_id) if str(sponsor_id or "").isdigit() else None
+        self.fields["sponsor_contacts"].queryset = Contact.objects.filter(
+            organisation_id=sponsor_id, erased=False
+        ).order_by("last_name", "first_name")
+        self.fields["sponsor_contacts"].widget.has_sponsor = sponsor_id is not None
+        for necessity in ("required", "preferred"):
+            if self.is_bound:
+                codes = self.data.getlist(necessity) if hasattr(self.data, "getlist") else self.data.get(necessity, [])
+                try:
+                    shown = posted_thresholds(self.data, necessity, codes)
+                except ValueError:
+                    shown = {}
+            else:
+                shown = self.initial.get("thresholds", {}).get(necessity, {})
+            self.fields[necessity].widget.thresholds = shown
 
     def clean(self):
         data = super().clean()
         both = set(data.get("required") or []) & set(data.get("preferred") or [])
         if both:
             self.add_error("preferred", "A capability is either required or preferred, not both.")
+        self.thresholds = {}
+        for necessity in ("required", "preferred"):
+            chosen = {c.code: c for c in data.get(necessity) or []}
+            try:
+                self.thresholds.update(posted_thresholds(self.data, necessity, chosen))
+            except ValueError as exc:
+                name = chosen[str(exc)].name
+                self.add_error(necessity, f"{name}: a threshold is a whole number, 0 or more.")
+        new = [data.get(name) for name in self.NEW_CONTACT_FIELDS]
+        if any(new) and not (data.get("new_contact_first_name") and data.get("new_contact_last_name")):
+            self.add_error("new_contact_last_name", "Give the new contact's first and last name.")
         return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         required, preferred = data.pop("required", []), data.pop("preferred", [])
-        data["requirements"] = [(c, "required") for c in required] + [(c, "preferred") for c in preferred]
+        data["requirements"] = [
+            (c, necessity, *self.thresholds.get(c.code, (None, None)))
+            for necessity, chosen in (("required", required), ("preferred", preferred))
+            for c in chosen
+        ]
         data["tumour_types"] = list(data["tumour_types"])
         data["sponsor_contacts"] = list(data["sponsor_contacts"])
         data["advanced_therapy"] = data.get("advanced_therapy") or data.get("modality") in ADVANCED_THERAPIES
         if not data.get("funding"):
             data.pop("funding", None)  # left unchosen: commercial on a new request, unchanged on an edit
+        new_contact = {name.removeprefix("new_contact_"): data.pop(name, "") for name in self.NEW_CONTACT_FIELDS}
+        if any(new_contact.values()):
+            data["new_contact"] = new_contact
         return data
 
     @classmethod
@@ -116,6 +235,14 @@ class RequestForm(forms.Form):
         reqs = list(request.requirements.select_related("capability"))
         initial["required"] = [r.capability.code for r in reqs if r.necessity == "required"]
         initial["preferred"] = [r.capability.code for r in reqs if r.necessity == "preferred"]
+        initial["thresholds"] = {
+            necessity: {
+                r.capability.code: (r.at_most, r.at_least)
+                for r in reqs
+                if r.necessity == necessity and (r.at_most is not None or r.at_least is not None)
+            }
+            for necessity in ("required", "preferred")
+        }
         initial["tumour_types"] = [t.code for t in request.tumour_types.all()]
         initial["sponsor_contacts"] = list(request.sponsor_contacts.all())
         return initial

@@ -237,6 +237,9 @@ class Requirement(models.Model):
     request = models.ForeignKey(FeasibilityRequest, on_delete=models.CASCADE, related_name="requirements")
     capability = models.ForeignKey("capabilities.Capability", on_delete=models.PROTECT, related_name="+")
     necessity = models.CharField(max_length=12, choices=Necessity.choices, default=Necessity.REQUIRED)
+    # A threshold on a capability with a quantity: at most 15 minutes to intensive care, at least 4 beds.
+    at_most = models.PositiveIntegerField(null=True, blank=True)
+    at_least = models.PositiveIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -245,6 +248,14 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.capability.code} ({self.necessity})"
+
+    @property
+    def threshold_text(self) -> str:
+        """The threshold in words with its unit: "at most 15 minutes"; empty without one."""
+        unit = f" {self.capability.quantity_unit}" if self.capability.quantity_unit else ""
+        parts = [f"at most {self.at_most}{unit}"] if self.at_most is not None else []
+        parts += [f"at least {self.at_least}{unit}"] if self.at_least is not None else []
+        return " and ".join(parts)
 
 
 def attachment_path(instance, filename):

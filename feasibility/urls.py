@@ -7,6 +7,7 @@ urlpatterns = [
     path("requests/", views.request_list, name="request-list"),
     path("requests/new/", views.request_create, name="request-create"),
     path("requests/matches-preview/", views.matches_preview, name="matches-preview"),
+    path("requests/sponsor-contacts/", views.sponsor_contacts, name="sponsor-contacts"),
     path("requests/outstanding/", views.outstanding, name="outstanding"),
     path("requests/to-answer/", views.to_answer, name="to-answer"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),

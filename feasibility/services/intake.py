@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +15,7 @@ from capabilities.models import POPULATION_CODES, Capability, Modality
 from crm import permissions as access
 from crm.tasks import send_email_task
 from engagements.models import Organisation, OrganisationKind, normalise_name
+from engagements.services import contact_create
 from feasibility.models import (
     Attachment,
     FeasibilityRequest,
@@ -71,29 +73,63 @@ def _resolve_capabilities(codes: Iterable, field: str) -> list[Capability]:
     return list({c.pk: c for c in objects}.values())
 
 
-def _resolve_requirements(requirements: Iterable) -> list[tuple[Capability, str]]:
-    """Requirements as [(capability or code, necessity)] or [{"capability": code, "necessity": ...}]."""
-    pairs = []
+@dataclass(frozen=True)
+class _Wanted:
+    capability: Capability
+    necessity: str
+    at_most: int | None = None
+    at_least: int | None = None
+
+
+def _threshold_value(value, capability: str, bound: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or str(value).strip().lstrip("+") not in (str(number), f"{number}.0"):
+        raise ValidationError(
+            {"requirements": f"{capability}: {bound.replace('_', ' ')} must be a whole number, 0 or more."}
+        )
+    return number
+
+
+def _resolve_requirements(requirements: Iterable) -> list[_Wanted]:
+    """Requirements as [(capability or code, necessity[, at_most, at_least])] or dicts of the API's shape."""
+    items = []
     for item in requirements or []:
         if isinstance(item, dict):
-            capability, necessity = item.get("capability"), item.get("necessity", Necessity.REQUIRED)
-        else:
-            capability, necessity = item
+            item = (
+                item.get("capability"),
+                item.get("necessity", Necessity.REQUIRED),
+                item.get("at_most"),
+                item.get("at_least"),
+            )
+        capability, necessity, *bounds = item
         if necessity not in Necessity.values:
             raise ValidationError({"requirements": f"Necessity must be required or preferred, not {necessity!r}."})
-        pairs.append((capability, necessity))
+        items.append((capability, necessity, *(list(bounds) + [None, None])[:2]))
     capabilities = {
-        c.code: c for c in _resolve_capabilities([c for c, _n in pairs], "requirements")
+        c.code: c for c in _resolve_capabilities([c for c, *_rest in items], "requirements")
     }  # validates unknown codes
-    resolved: dict[int, tuple[Capability, str]] = {}
-    for capability, necessity in pairs:
+    resolved: dict[int, _Wanted] = {}
+    for capability, necessity, at_most, at_least in items:
         cap = capability if isinstance(capability, Capability) else capabilities[capability]
         if cap.code in POPULATION_CODES:
             raise ValidationError({"requirements": "Choose adult or paediatric as a population, not a requirement."})
         previous = resolved.get(cap.pk)
-        if previous and previous[1] != necessity:
-            raise ValidationError({"requirements": f"{cap.code} is listed both as required and preferred."})
-        resolved[cap.pk] = (cap, necessity)
+        if previous and previous.necessity != necessity:
+            raise ValidationError({"requirements": f"{cap.name} is listed both as required and preferred."})
+        at_most = _threshold_value(at_most, cap.name, "at_most")
+        at_least = _threshold_value(at_least, cap.name, "at_least")
+        if (at_most is not None or at_least is not None) and not cap.has_quantity:
+            raise ValidationError(
+                {"requirements": f"{cap.name} has no quantity, so it cannot take an at most or at least threshold."}
+            )
+        if at_most is not None and at_least is not None and at_least > at_most:
+            raise ValidationError({"requirements": f"{cap.name}: at least {at_least} is more than at most {at_most}."})
+        resolved[cap.pk] = _Wanted(cap, necessity, at_most, at_least)
     return list(resolved.values())
 
 
@@ -115,22 +151,37 @@ def _validate_request(request: FeasibilityRequest) -> None:
         raise ValidationError(errors)
 
 
-def _set_related(request, tumour_types, requirements) -> None:
+def _set_related(request, tumour_types, requirements: list[_Wanted] | None) -> None:
     if tumour_types is not None:
         request.tumour_types.set(tumour_types)
     if requirements is not None:
-        wanted = {cap.pk: necessity for cap, necessity in requirements}
+        wanted = {w.capability.pk: w for w in requirements}
         existing = {r.capability_id: r for r in request.requirements.all()}
         for cap_id, row in existing.items():
             if cap_id not in wanted:
                 row.delete()
-        for cap_id, necessity in wanted.items():
+        for cap_id, w in wanted.items():
+            values = {"necessity": w.necessity, "at_most": w.at_most, "at_least": w.at_least}
             row = existing.get(cap_id)
             if row is None:
-                Requirement.objects.create(request=request, capability_id=cap_id, necessity=necessity)
-            elif row.necessity != necessity:
-                row.necessity = necessity
-                row.save(update_fields=["necessity"])
+                Requirement.objects.create(request=request, capability_id=cap_id, **values)
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.save(update_fields=list(values))
+
+
+def _add_new_contact(actor, request: FeasibilityRequest, new_contact: dict | None) -> None:
+    """A contact typed into the request form: made at the sponsor and named on the request."""
+    if not new_contact or not any(str(v or "").strip() for v in new_contact.values()):
+        return
+    fields = {k: v for k, v in new_contact.items() if v not in (None, "")}
+    try:
+        contact = contact_create(actor=actor, organisation=request.sponsor, **fields)
+    except ValidationError as exc:
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"last_name": exc.messages}
+        raise ValidationError({f"new_contact_{field}": msgs for field, msgs in messages.items()}) from exc
+    request.sponsor_contacts.add(contact)
 
 
 @transaction.atomic
@@ -144,6 +195,7 @@ def request_create(
     requirements: Iterable = (),
     sponsor_contacts: Iterable = (),
     source: str = Source.OFFICE,
+    new_contact: dict | None = None,
     **fields,
 ) -> FeasibilityRequest:
     """Log a trial opportunity; it starts in triage with the next reference of its received year."""
@@ -170,6 +222,7 @@ def request_create(
     _set_related(request, tumours, reqs)
     if sponsor_contacts:
         request.sponsor_contacts.set(sponsor_contacts)
+    _add_new_contact(actor, request, new_contact)
     return request
 
 
@@ -181,6 +234,7 @@ def request_update(
     tumour_types: Iterable | None = None,
     requirements: Iterable | None = None,
     sponsor_contacts: Iterable | None = None,
+    new_contact: dict | None = None,
     **fields,
 ) -> FeasibilityRequest:
     """Change a request's details, requirements or tumour types (not once it is closed)."""
@@ -204,6 +258,7 @@ def request_update(
     _set_related(request, tumours, reqs)
     if sponsor_contacts is not None:
         request.sponsor_contacts.set(sponsor_contacts)
+    _add_new_contact(actor, request, new_contact)
     return request
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from capabilities.models import POPULATION_CODES, Capability, Centre, CentreCapability, ModalityRule
@@ -18,15 +18,27 @@ from feasibility.models import (
 
 
 def centre_profiles(centres: Iterable[Centre] | None = None, today: datetime.date | None = None):
-    """Every centre as matching's plain profile, in a constant number of queries."""
+    """Every centre as matching's plain profile, with its partners' ids, in a constant number of queries."""
     today = today or timezone.localdate()
     centre_list = list(centres) if centres is not None else list(Centre.objects.all())
     ids = [c.pk for c in centre_list]
     levels: dict[int, dict[str, str]] = {pk: {} for pk in ids}
-    for centre_id, code, level in CentreCapability.objects.filter(centre_id__in=ids).values_list(
-        "centre_id", "capability__code", "level"
-    ):
+    quantities: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    expires: dict[int, dict[str, datetime.date]] = {pk: {} for pk in ids}
+    rows = CentreCapability.objects.filter(centre_id__in=ids).values_list(
+        "centre_id", "capability__code", "level", "quantity", "expires_on"
+    )
+    for centre_id, code, level, quantity, expires_on in rows:
         levels[centre_id][code] = level
+        if quantity is not None:
+            quantities[centre_id][code] = quantity
+        if expires_on is not None:
+            expires[centre_id][code] = expires_on
+    partners: dict[int, list[int]] = {pk: [] for pk in ids}
+    for from_id, to_id in Centre.partners.through.objects.filter(from_centre_id__in=ids).values_list(
+        "from_centre_id", "to_centre_id"
+    ):
+        partners[from_id].append(to_id)
     # Past invitations that are due (or answered): answered on time when first answered by the deadline.
     history = {
         row["centre_id"]: row
@@ -44,6 +56,9 @@ def centre_profiles(centres: Iterable[Centre] | None = None, today: datetime.dat
             name=c.name,
             active=c.active,
             levels=levels[c.pk],
+            quantities=quantities[c.pk],
+            expires=expires[c.pk],
+            partner_ids=partners[c.pk],
             past_invitations=history.get(c.pk, {}).get("total", 0),
             answered_on_time=history.get(c.pk, {}).get("on_time", 0),
         )
@@ -51,31 +66,11 @@ def centre_profiles(centres: Iterable[Centre] | None = None, today: datetime.dat
     ]
 
 
-def request_spec(request: FeasibilityRequest) -> matching.RequestSpec:
-    required, preferred, names = [], [], {}
-    for code, name, necessity in request.requirements.values_list("capability__code", "capability__name", "necessity"):
-        (required if necessity == Necessity.REQUIRED else preferred).append(code)
-        names[code] = name
-    tumours = []
-    for code, name in request.tumour_types.values_list("code", "name"):
-        tumours.append(code)
-        names[code] = name
-    rules: dict[str, list[str]] = {}
-    for code, name in ModalityRule.objects.filter(modality=request.modality).values_list(
-        "capability__code", "capability__name"
-    ):
-        rules.setdefault(request.modality, []).append(code)
-        names[code] = name
-    names.update({"adult": "adult", "paediatric": "paediatric"})
-    return matching.RequestSpec(
-        populations=list(request.populations or []),
-        modality=request.modality,
-        required=required,
-        preferred=preferred,
-        tumour_types=tumours,
-        modality_rules=rules,
-        names=names,
-    )
+def _with_partners(profiles: list[matching.CentreProfile]) -> list[matching.CentreProfile]:
+    """The profiles plus those of partners not among them, so a partner's capability counts when routing a few."""
+    known = {p.id for p in profiles}
+    wanted = {pid for p in profiles for pid in p.partner_ids} - known
+    return profiles + centre_profiles(Centre.objects.filter(pk__in=wanted)) if wanted else profiles
 
 
 def spec_from_codes(
@@ -85,16 +80,25 @@ def spec_from_codes(
     required: Iterable[str] = (),
     preferred: Iterable[str] = (),
     tumour_types: Iterable[str] = (),
+    thresholds: Mapping[str, matching.Threshold] | None = None,
+    planned_start: datetime.date | None = None,
 ) -> matching.RequestSpec:
-    """A spec for requirements not saved yet (the live preview while editing a request)."""
+    """A spec from capability codes: a saved request's, or requirements being edited (the live preview)."""
     required, preferred, tumour_types = list(required), list(preferred), list(tumour_types)
-    names = dict(Capability.objects.filter(code__in=[*required, *preferred, *tumour_types]).values_list("code", "name"))
-    rules: dict[str, list[str]] = {}
-    for code, name in ModalityRule.objects.filter(modality=modality).values_list(
-        "capability__code", "capability__name"
+    codes = [*required, *preferred, *tumour_types]
+    # One query for the names, units and the capabilities the modality's rules add.
+    by_rule = Exists(ModalityRule.objects.filter(modality=modality, capability=OuterRef("pk")))
+    names, units, rules = {}, {}, {modality: []}
+    for code, name, unit, added in (
+        Capability.objects.filter(Q(code__in=[*codes, *POPULATION_CODES]) | Q(by_rule))
+        .annotate(added=by_rule)
+        .order_by("code")
+        .values_list("code", "name", "quantity_unit", "added")
     ):
-        rules.setdefault(modality, []).append(code)
-        names[code] = name
+        names[code], units[code] = name, unit
+        if added:
+            rules[modality].append(code)
+    names.update({"adult": "adult", "paediatric": "paediatric"})
     return matching.RequestSpec(
         populations=[p for p in populations if p in POPULATION_CODES],
         modality=modality,
@@ -103,6 +107,29 @@ def spec_from_codes(
         tumour_types=[c for c in tumour_types if c in names],
         modality_rules=rules,
         names=names,
+        units=units,
+        thresholds=dict(thresholds or {}),
+        today=timezone.localdate(),
+        planned_start=planned_start,
+    )
+
+
+def request_spec(request: FeasibilityRequest) -> matching.RequestSpec:
+    required, preferred, thresholds = [], [], {}
+    for code, necessity, at_most, at_least in request.requirements.values_list(
+        "capability__code", "necessity", "at_most", "at_least"
+    ):
+        (required if necessity == Necessity.REQUIRED else preferred).append(code)
+        if at_most is not None or at_least is not None:
+            thresholds[code] = matching.Threshold(at_most=at_most, at_least=at_least)
+    return spec_from_codes(
+        populations=list(request.populations or []),
+        modality=request.modality,
+        required=required,
+        preferred=preferred,
+        tumour_types=request.tumour_types.values_list("code", flat=True),
+        thresholds=thresholds,
+        planned_start=request.planned_start,
     )
 
 
@@ -111,8 +138,11 @@ def matches_for_spec(spec: matching.RequestSpec) -> list[matching.Match]:
 
 
 def matches_for(request: FeasibilityRequest, centres: Iterable[Centre] | None = None) -> list[matching.Match]:
-    """Every centre's match for this request, eligible first, then by score, then by name."""
-    return matching.match_centres(request_spec(request), centre_profiles(centres))
+    """The centres' matches for this request (every centre unless some are given), eligible first, by score."""
+    profiles = centre_profiles(centres)
+    wanted = {p.id for p in profiles}
+    matches = matching.match_centres(request_spec(request), _with_partners(profiles))
+    return [m for m in matches if m.centre_id in wanted]
 
 
 # Routing ----------------------------------------------------------------------------------------------

@@ -52,6 +52,8 @@ def _notify_invitation(invitation: Invitation, template: str) -> None:
         "centre": invitation.centre.name,
         "deadline": f"{invitation.deadline:%d %B %Y}",
         "link": settings.SITE_URL + reverse("feasibility:answer", args=[invitation.pk]),
+        # Partners by name only: which capability they lend would tell of the trial (DESIGN.md section 3).
+        "partners": sorted({v["partner"] for v in (invitation.explanation or {}).get("via", [])}),
     }
     transaction.on_commit(lambda: send_email_task.enqueue(template, recipients, context))
 

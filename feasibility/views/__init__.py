@@ -13,6 +13,7 @@ from feasibility.views.requests import (
     request_edit,
     request_list,
     request_route,
+    sponsor_contacts,
 )
 from feasibility.views.scorecards import my_scorecard, scorecard, scorecard_for, scorecard_list
 from feasibility.views.summary import sponsor_summary
@@ -35,6 +36,7 @@ __all__ = [
     "regulatory_edit",
     "request_outcome",
     "request_route",
+    "sponsor_contacts",
     "scorecard",
     "scorecard_for",
     "scorecard_list",

@@ -8,19 +8,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from crm import permissions as access
 from crm.forms_util import add_service_errors
-from feasibility import services
+from feasibility import matching, services
 from feasibility.forms import (
     AttachmentForm,
     RequestFilterForm,
     RequestForm,
     RouteForm,
+    posted_thresholds,
 )
 from feasibility.models import (
     RequestStatus,
@@ -168,6 +170,7 @@ def request_detail(request, pk):
         invited = {i.centre_id for i in invitations}
         matches = [{"match": m, "invited": m.centre_id in invited} for m in services.matches_for(feasibility_request)]
         context["matches"] = matches
+        context["weights_text"] = matching.weights_text()
         context["eligible_matches"] = [row for row in matches if row["match"].eligible]
         context["other_matches"] = [row for row in matches if not row["match"].eligible]
         context["answered_count"] = sum(1 for i in invitations if hasattr(i, "response"))
@@ -185,12 +188,23 @@ def matches_preview(request):
     """The matches of the requirements being edited, before saving (htmx, on every change of the form)."""
     access.require(access.can_see_matches(request.user))
     modality = request.POST.get("modality", "")
+    required, preferred = request.POST.getlist("required"), request.POST.getlist("preferred")
+    thresholds = {}
+    for necessity, codes in (("preferred", preferred), ("required", required)):
+        try:
+            found = posted_thresholds(request.POST, necessity, codes)
+        except ValueError:
+            found = {}  # the form says what is wrong on saving; the preview ignores a half-typed number
+        thresholds.update({code: matching.Threshold(*bounds) for code, bounds in found.items()})
+    planned_start = _posted_date(request.POST.get("planned_start"))
     spec = services.spec_from_codes(
         populations=request.POST.getlist("populations"),
         modality=modality,
-        required=request.POST.getlist("required"),
-        preferred=request.POST.getlist("preferred"),
+        required=required,
+        preferred=preferred,
         tumour_types=request.POST.getlist("tumour_types"),
+        thresholds=thresholds,
+        planned_start=planned_start,
     )
     matches = services.matches_for_spec(spec) if spec.populations else []
     eligible = [m for m in matches if m.eligible]
@@ -199,6 +213,22 @@ def matches_preview(request):
         "feasibility/partials/matches_preview.html",
         {"matches": matches, "eligible": eligible, "has_population": bool(spec.populations)},
     )
+
+
+def _posted_date(value: str | None):
+    """A date typed as YYYY-MM-DD, or None for anything else (the preview never fails on half-typed input)."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+@login_required
+def sponsor_contacts(request):
+    """The sponsor-contacts field for the sponsor just chosen on the request form (htmx)."""
+    access.require(access.can_write_requests(request.user), "Only the Programme Office logs requests.")
+    form = RequestForm(initial={"sponsor": request.GET.get("sponsor")})
+    return HttpResponse(str(form["sponsor_contacts"]))
 
 
 @login_required

@@ -86,7 +86,7 @@ def test_it_shows_centres_with_their_levels(api, victor, leeds, leeds_adult):
     assert body["count"] == 1
     assert body["results"][0] == {
         "id": leeds.pk, "name": "Leeds ECMC", "code": "leeds", "nation": "england", "city": "Leeds",
-        "active": True, "capabilities": [{"capability": "adult", "level": "available"}],
+        "active": True, "partners": [], "capabilities": [{"capability": "adult", "level": "available"}],
     }  # fmt: skip
 
 

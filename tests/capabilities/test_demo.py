@@ -1,5 +1,7 @@
 """Demo capability profiles: plausible, deterministic, rerunnable."""
 
+import datetime
+
 import pytest
 
 from capabilities import demo, selectors
@@ -34,7 +36,8 @@ def test_it_seeds_haematology_and_radiopharmaceutical_centres_with_licences(db):
     assert jacie.count() >= 4 and all(level.expires_on for level in jacie)
     assert jacie.expiring().exists()
     radio = CentreCapability.objects.filter(capability__code="radiopharmaceutical", level__in=["available", "limited"])
-    assert 4 <= radio.count() <= 5
+    assert 6 <= radio.count() <= 9
+    assert CentreCapability.objects.filter(expires_on__lt=datetime.date.today()).exists()  # a few expired
     arsac = CentreCapability.objects.filter(capability__code="radio.arsac_licence")
     assert set(arsac.values_list("centre_id", flat=True)) == set(radio.values_list("centre_id", flat=True))
     beds = CentreCapability.objects.filter(capability__code="unit.beds")
@@ -62,3 +65,14 @@ def test_it_is_deterministic(db):
     CentreCapability.objects.all().delete()
     _, _, _, again = seed_twice()
     assert [row for row in snapshot] == [row for row in again]
+
+
+def test_it_pairs_paediatric_units_with_the_adult_centre_on_their_campus(db):
+    centres, first, second, _snapshot = seed_twice()
+    assert first["partnerships"] >= 6 and second["partnerships"] == 0
+    assert list(centres["london-ucl"].partners.all()) == [centres["london-great-ormond-street-paed"]]
+    assert centres["manchester-paed"].partners.get() == centres["manchester"]
+    quantities = set(
+        CentreCapability.objects.filter(capability__code="unit.minutes_to_icu").values_list("quantity", flat=True)
+    )
+    assert len(quantities) >= 4  # time to intensive care differs

@@ -18,7 +18,9 @@ from crm import services
 from engagements import services as engagement_services
 from tests.factories import ContactFactory, EngagementFactory, OrganisationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # pg_dump reads from its own connection: data must be committed
+pytestmark = pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # pg_dump reads from its own connection: data must be committed
 
 
 @pytest.fixture

@@ -59,3 +59,26 @@ def test_it_closes_old_rounds_so_only_recent_requests_await_answers():
     overdue = Invitation.objects.overdue(today)
     assert overdue.count() <= 15
     assert all(i.deadline > today - datetime.timedelta(days=42) for i in overdue)
+
+
+def test_it_routes_the_paediatric_radioligand_request_to_paediatric_units_through_their_partners():
+    from capabilities import demo as capabilities_demo
+    from feasibility import services
+
+    centres = seed_centres()
+    users = seed_users(centres)
+    capabilities_demo.seed(users=users, centres=centres)
+    demo.seed(users=users, centres=centres)
+    request = FeasibilityRequest.objects.get(title=demo.PAEDIATRIC_RADIOLIGAND_TITLE)
+    assert request.status == "triage"
+    matches = services.matches_for(request)
+    eligible = {m.centre_name: m for m in matches if m.eligible}
+    assert 3 <= len(eligible) <= 8
+    assert all("Paediatric" in name for name in eligible)
+    gosh = eligible["London Great Ormond Street Paediatric ECMC"]
+    assert gosh.via == {"radiopharmaceutical": "London UCL ECMC", "radio.arsac_licence": "London UCL ECMC"}
+    assert "Royal Marsden" in " ".join(eligible)  # its own licence, no partner needed
+    glasgow = next(m for m in matches if m.centre_name == "Glasgow Paediatric ECMC")
+    assert not glasgow.eligible and glasgow.score is None  # its partner's licence lapsed
+    made = services.route_request(actor=users["alice"], request=request, centres=[gosh.centre_id])
+    assert made[0].eligible and made[0].explanation["via"]

@@ -80,7 +80,7 @@ def test_it_shows_the_programme_office_matches_with_eligible_centres_ticked(
     html = get_as(client, alice, reverse("feasibility:request-detail", args=[triage_request.pk])).content.decode()
     assert f'value="{leeds.pk}" id="route-{leeds.pk}" aria-label="Route to Leeds ECMC" checked' in html
     assert f'value="{manchester.pk}" id="route-{manchester.pk}" aria-label="Route to Manchester ECMC">' in html
-    assert "Missing: imaging.pet_ct" in html
+    assert "Missing: Imaging Pet Ct." in html
 
 
 def test_it_shows_centre_staff_no_scores_nor_other_answers(client, bob, routed, manchester):
@@ -426,7 +426,7 @@ def test_it_previews_matches_while_editing(client, alice, leeds, manchester, adu
         url, {"populations": ["adult"], "modality": "antibody", "required": ["imaging.pet_ct"]}
     ).content.decode()
     assert "<strong>1</strong> of 2 centres eligible" in html
-    assert "missing imaging.pet_ct" in html
+    assert "Missing: Imaging Pet Ct." in html
 
 
 @pytest.mark.parametrize("user, expected", [("bob", 403), ("victor", 200)])
