@@ -1,6 +1,7 @@
 """Long lists are cut to a page in the database and say where they are cut ("50 of 61 overdue")."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -63,3 +64,23 @@ def test_its_queries_do_not_grow_from_3_to_30_rows(client_for, alice, leeds, nam
     grow(30)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse(name))
+
+
+def test_filter_drop_downs_offer_this_years_organisations_and_events_but_take_any(client_for, alice):
+    from tests.factories import EngagementFactory, EventFactory, OrganisationFactory
+
+    long_ago = TODAY - datetime.timedelta(days=3000)
+    old = OrganisationFactory(name="Oldfield Pharma", created_at=timezone.now() - datetime.timedelta(days=3000))
+    recent = OrganisationFactory(name="Newgate Bio")
+    old_event = EventFactory(name="ESMO 2018", starts_on=long_ago)
+    EventFactory(name="ESMO this year")
+    EngagementFactory(occurred_on=long_ago, organisations=[old], event=old_event, subject="Old meeting")
+    EngagementFactory(organisations=[recent], subject="New meeting")
+    client = client_for(alice)
+    html = client.get(reverse("engagements:engagement-list")).content.decode()
+    assert ">Newgate Bio</option>" in html and ">ESMO this year</option>" in html
+    assert ">Oldfield Pharma</option>" not in html and ">ESMO 2018</option>" not in html
+    # A link from the organisation's own page still filters by it, and offers it as chosen.
+    html = client.get(reverse("engagements:engagement-list"), {"organisation": old.pk}).content.decode()
+    assert "Old meeting" in html and "New meeting" not in html
+    assert re.search(rf'<option value="{old.pk}" selected\s*>Oldfield Pharma</option>', html)
