@@ -398,9 +398,9 @@ def modality_rule_remove(request, pk: int):
 @login_required
 def directory_pdf(request):
     _require_reader(request.user)
-    from capabilities.pdf import render_directory_pdf
+    from capabilities.pdf import cached_directory_pdf
 
-    pdf = render_directory_pdf(access.visible_centres(request.user).active(), base_url=request.build_absolute_uri("/"))
+    pdf = cached_directory_pdf(access.visible_centres(request.user).active(), base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'inline; filename="network-capability-directory-{stamp}.pdf"'
