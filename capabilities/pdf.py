@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections import defaultdict
 
 from django.conf import settings
@@ -89,12 +90,18 @@ def directory_context(centres: QuerySet[Centre], today: datetime.date | None = N
     return {"sections": sections, "headline": headline, "today": today, "NETWORK_NAME": settings.NETWORK_NAME}
 
 
-def render_directory_pdf(centres: QuerySet[Centre], base_url: str | None = None) -> bytes:
+def render_directory_pdf(centres: QuerySet[Centre], base_url: str | None = None, progress=None) -> bytes:
+    """Draw the directory; `progress(stage)` hears each stage (reading, laying out, writing) for the wait page."""
     from weasyprint import CSS, HTML
 
+    say = progress or (lambda stage: None)
+    say("Reading the centres' profiles")
     html = render_to_string("capabilities/directory_pdf.html", directory_context(centres))
     stylesheet = CSS(filename=finders.find("css/directory-print.css"))
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet])
+    say("Laying out the pages")
+    document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet])
+    say(f"Writing {len(document.pages)} pages")
+    return document.write_pdf()
 
 
 def directory_fingerprint(centres: QuerySet[Centre]) -> str:
@@ -109,11 +116,35 @@ def directory_fingerprint(centres: QuerySet[Centre]) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def _key(fingerprint: str) -> str:
+    return f"directory-pdf:{fingerprint}"
+
+
+def stored_directory_pdf(fingerprint: str) -> bytes | None:
+    return cache.get(_key(fingerprint))
+
+
+def build_progress(fingerprint: str) -> dict | None:
+    """What the background build of this version is doing ({"stage", "started"}), or None when none runs."""
+    return cache.get(_key(fingerprint) + ":progress")
+
+
+def claim_build(fingerprint: str) -> bool:
+    """True for the one request that should start the build of this version (the others wait for it)."""
+    return cache.add(_key(fingerprint) + ":progress", {"stage": "Waiting for the worker", "started": time.time()}, 600)
+
+
 def cached_directory_pdf(centres: QuerySet[Centre], base_url: str | None = None) -> bytes:
     """The directory, drawn once per fingerprint and kept in the cache (the database cache in production)."""
-    key = f"directory-pdf:{directory_fingerprint(centres)}"
-    pdf = cache.get(key)
+    fingerprint = directory_fingerprint(centres)
+    pdf = stored_directory_pdf(fingerprint)
     if pdf is None:
-        pdf = render_directory_pdf(centres, base_url=base_url)
-        cache.set(key, pdf, CACHE_SECONDS)
+        started = time.time()
+
+        def progress(stage: str) -> None:
+            cache.set(_key(fingerprint) + ":progress", {"stage": stage, "started": started}, 600)
+
+        pdf = render_directory_pdf(centres, base_url=base_url, progress=progress)
+        cache.set(_key(fingerprint), pdf, CACHE_SECONDS)
+        cache.delete(_key(fingerprint) + ":progress")
     return pdf

@@ -102,3 +102,24 @@ def test_it_draws_the_directory_once_until_a_profile_changes(victor, leeds, clie
     level.save()
     client.get(URL)
     assert len(drawn) == 2
+
+
+def test_it_shows_progress_while_the_worker_draws_it_then_downloads_it(client_for, victor, leeds, settings):
+    from django.core.cache import cache
+
+    from capabilities import pdf
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}  # a worker that waits
+    client = client_for(victor)
+    response = client.get(URL)
+    assert response.status_code == 202
+    assert "Preparing the network directory" in response.content.decode()
+    assert "Waiting for the worker" in response.content.decode()
+    fingerprint = pdf.directory_fingerprint(type(leeds).objects.active())
+    cache.set(f"directory-pdf:{fingerprint}:progress", {"stage": "Laying out the pages", "started": 0})
+    poll = client.get(URL, headers={"HX-Request": "true"})
+    assert poll.status_code == 202 and "Laying out the pages" in poll.content.decode()
+    assert "<html" not in poll.content.decode()
+    pdf.cached_directory_pdf(type(leeds).objects.active())  # what the worker does
+    assert client.get(URL, headers={"HX-Request": "true"})["HX-Redirect"] == URL
+    assert client.get(URL).content.startswith(b"%PDF")
