@@ -18,7 +18,7 @@ help:
 	@echo "make run            install, migrate, load the demo network, serve on http://$(HOST):$(PORT) with the task worker"
 	@echo "make test           every test on SQLite (installs what the tests need)"
 	@echo "make test-postgres  the same suite on DATABASE_URL (default $(PG_URL))"
-	@echo "make bench          speed and query-count benchmarks"
+	@echo "make bench          every main page at scale 1 and 10 on PostgreSQL, against budgets (bench/results.md)"
 	@echo "make lint           ruff"
 
 # uv, bootstrapped into .tools/ from whatever Python 3 is here (quick, once).
@@ -68,8 +68,11 @@ test-fast: install
 test-postgres: install system-packages
 	@EPOCH_TESTING=1 DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(ARGS)
 
+# Scale 1 and scale 10 on PostgreSQL with the database cache, as production runs; bench/results.md gets the table.
+# DATABASE_URL=sqlite:///bench.sqlite3 runs it on SQLite.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/epoch_bench
 bench: install
-	@EPOCH_TESTING=1 DATABASE_URL= $(PY) -m bench $(ARGS)
+	@EPOCH_TESTING=1 DATABASE_URL=$${DATABASE_URL:-$(BENCH_URL)} $(PY) -m bench $(ARGS)
 
 lint: install
 	@$(VENV)/bin/ruff check .

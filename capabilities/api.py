@@ -69,7 +69,12 @@ class CentreViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        levels = CentreCapability.objects.select_related("capability").order_by("capability__code")
+        # Only the columns the list shows: not every level's notes, evidence and confirmer.
+        levels = (
+            CentreCapability.objects.select_related("capability")
+            .only("centre_id", "level", "capability__code")
+            .order_by("capability__code")
+        )
         return access.visible_centres(self.request.user).prefetch_related(
             Prefetch("capability_levels", levels), Prefetch("partners", Centre.objects.only("pk"))
         )

@@ -1,4 +1,4 @@
-"""Periodic jobs of the directory (listed in capabilities/schedule.py)."""
+"""Background work of the directory: the periodic jobs (listed in capabilities/schedule.py) and the PDF."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -53,3 +53,11 @@ def remind_centres_to_reconfirm_profiles() -> int:
             continue  # another run reminded this centre meanwhile
         reminded += 1
     return reminded
+
+
+@task()
+def build_directory_pdf(centre_ids: list[int], base_url: str | None = None) -> int:
+    """Draw the network directory PDF for these centres into the cache, where the download page finds it."""
+    from capabilities.pdf import cached_directory_pdf
+
+    return len(cached_directory_pdf(Centre.objects.filter(pk__in=centre_ids), base_url=base_url))

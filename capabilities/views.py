@@ -398,11 +398,35 @@ def modality_rule_remove(request, pk: int):
 
 @login_required
 def directory_pdf(request):
+    """The PDF from the cache; when this version is not drawn yet, drawn by the worker while a page shows
+    how far it has got and downloads it when ready (a sponsor never stares at a silent tab for 20 seconds)."""
     _require_reader(request.user)
-    from capabilities.pdf import render_directory_pdf
+    from capabilities import pdf as directory
+    from capabilities.tasks import build_directory_pdf
 
-    pdf = render_directory_pdf(access.visible_centres(request.user).active(), base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
+    centres = access.visible_centres(request.user).active()
+    fingerprint = directory.directory_fingerprint(centres)
+    content = directory.stored_directory_pdf(fingerprint)
+    if content is None and directory.claim_build(fingerprint):
+        ids = list(centres.values_list("pk", flat=True))
+        build_directory_pdf.enqueue(ids, request.build_absolute_uri("/"))
+        content = directory.stored_directory_pdf(fingerprint)  # drawn already by an immediate backend
+    if content is None:
+        return _directory_wait(request, directory.build_progress(fingerprint))
+    if request.htmx:  # the wait page's poll: now ready, so the browser downloads it
+        from django_htmx.http import HttpResponseClientRedirect
+
+        return HttpResponseClientRedirect(request.path)
+    response = HttpResponse(content, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'inline; filename="network-capability-directory-{stamp}.pdf"'
     return response
+
+
+def _directory_wait(request, progress: dict | None):
+    import time
+
+    progress = progress or {"stage": "Waiting for the worker", "started": time.time()}
+    context = {"stage": progress["stage"], "seconds": max(0, round(time.time() - progress["started"]))}
+    template = "capabilities/partials/directory_progress.html" if request.htmx else "capabilities/directory_wait.html"
+    return render(request, template, context, status=202)

@@ -50,3 +50,23 @@ def redirect_back(request, default: str, *args):
     ):
         return redirect(target)
     return redirect(default, *args)
+
+
+def page_of(request, queryset, *, per_page: int, param: str = "page"):
+    """One page of a long list, with links to the pages around it that keep the rest of the query string.
+
+    `param` names the page in the query string, so two lists on one page can be paged apart
+    (outstanding answers: overdue and waiting). The list is cut in the database: only the page's rows load.
+    """
+    from django.core.paginator import Paginator
+
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}"
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
+    page.next_url = url(page.next_page_number()) if page.has_next() else None
+    return page

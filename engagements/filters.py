@@ -1,8 +1,11 @@
 """FilterSets shared by the API and the HTML lists, so both filter the same way."""
 
+import datetime
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from crm.models import Role, User
 from engagements.models import (
@@ -27,6 +30,45 @@ from engagements.models import (
 def _either(anything: str, *, yes: str, no: str) -> forms.Select:
     """A yes/no filter's choices in words ("true"/"false" as the API takes them; blank for either)."""
     return forms.Select(choices=[("", anything), ("true", yes), ("false", no)])
+
+
+OFFERED_DAYS = 365  # drop-downs offer what the last year touched; a link may name any other
+OFFERED_LIMIT = 100
+
+
+class OfferedSelect(forms.Select):
+    """A drop-down offering only the likely choices, read when it is drawn (an API call never reads them).
+
+    The field still accepts any row of its queryset, so a link from an organisation's page filters by it,
+    and the chosen one is always offered; but a page does not list every organisation and event of ten years.
+    """
+
+    def __init__(self, offered, empty_label: str, attrs=None):
+        super().__init__(attrs)
+        self.offered, self.empty_label = offered, empty_label
+
+    def get_context(self, name, value, attrs):
+        chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
+        self.choices = [("", self.empty_label), *self.offered(chosen if chosen.isdigit() else None)]
+        return super().get_context(name, value, attrs)
+
+
+def _recent_organisations(chosen: str | None) -> list[tuple[int, str]]:
+    since = timezone.localdate() - datetime.timedelta(days=OFFERED_DAYS)
+    recent = (
+        Organisation.objects.filter(merged_into__isnull=True)
+        .annotate(last_met=Max("engagements__occurred_on"))
+        .filter(Q(last_met__gte=since) | Q(created_at__date__gte=since) | Q(pk=chosen))
+        .order_by("-last_met", "name")
+        .values_list("pk", "name")[:OFFERED_LIMIT]
+    )
+    return sorted(recent, key=lambda row: row[1].lower())
+
+
+def _recent_events(chosen: str | None) -> list[tuple[int, str]]:
+    since = timezone.localdate() - datetime.timedelta(days=OFFERED_DAYS)
+    events = Event.objects.filter(Q(starts_on__gte=since) | Q(pk=chosen)).order_by("-starts_on")
+    return list(events.values_list("pk", "name")[:OFFERED_LIMIT])
 
 
 def _words(queryset, fields: list[str], value: str):
@@ -65,7 +107,11 @@ class OrganisationFilter(django_filters.FilterSet):
 
 class ContactFilter(django_filters.FilterSet):
     q = _text_filter("Name or email contains", ["first_name", "last_name", "email", "job_title"])
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), empty_label="Any organisation")
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(),
+        label="Organisation (met in the last 12 months)",
+        widget=OfferedSelect(_recent_organisations, "Any organisation"),
+    )
     do_not_contact = django_filters.BooleanFilter(
         label="Do not contact",
         widget=_either("Everyone", yes="Only those not to contact", no="Only those we may contact"),
@@ -98,10 +144,14 @@ class EngagementFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         field_name="organisations",
         queryset=Organisation.objects.filter(merged_into__isnull=True),
-        label="Organisation",
-        empty_label="Any organisation",
+        label="Organisation (met in the last 12 months)",
+        widget=OfferedSelect(_recent_organisations, "Any organisation"),
     )
-    event = django_filters.ModelChoiceFilter(queryset=Event.objects.order_by("-starts_on"), empty_label="Any event")
+    event = django_filters.ModelChoiceFilter(
+        queryset=Event.objects.order_by("-starts_on"),
+        label="Event (the last 12 months and ahead)",
+        widget=OfferedSelect(_recent_events, "Any event"),
+    )
     kind = django_filters.ChoiceFilter(choices=EngagementKind.choices, empty_label="Any kind")
     occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label="On or after")
     occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label="On or before")

@@ -143,6 +143,7 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="engagements_org_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -200,6 +201,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="engagements_contact_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
@@ -261,6 +263,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "name"]
+        indexes = [models.Index(fields=["-starts_on", "name"], name="engagements_event_starts_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
@@ -388,7 +391,9 @@ class Engagement(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["occurred_on"])]
+        # The list's order (newest first) walks this index and stops at the page; `occurred_on` alone
+        # is its prefix, so the report's date ranges use it too.
+        indexes = [models.Index(fields=["-occurred_on", "-id"], name="engagements_eng_occurred_idx")]
 
     def __str__(self) -> str:
         return f"{self.occurred_on:%d %b %Y} · {self.subject}"
@@ -419,6 +424,10 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["done_on", "due_on", "id"]
+        indexes = [
+            models.Index(fields=["done_on", "due_on", "id"], name="engagements_followup_due_idx"),
+            models.Index(fields=["owner", "done_on", "due_on"], name="engagements_followup_mine_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from crm import exports
 from crm import permissions as access
-from crm.forms_util import add_service_errors, redirect_back
+from crm.forms_util import add_service_errors, page_of, redirect_back
 from engagements import importing, services
 from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
 from engagements.forms import (
@@ -34,6 +34,7 @@ from engagements.forms import (
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
 
 PAGE_SIZE = 50
+MY_FOLLOW_UPS_PER_PAGE = 25
 NDA_WARNING_DAYS = 60
 TYPEAHEAD_LIMIT = 15
 EXPORT_CHUNK = 500
@@ -674,12 +675,15 @@ def followup_list(request):
     """My open follow-ups, overdue first; then everyone's, filtered."""
     _require_write(request.user)
     today = timezone.localdate()
-    mine = (
+    mine = page_of(
+        request,
         access.visible_follow_ups(request.user)
         .open()
         .filter(owner=request.user)
         .select_related("engagement", "organisation")
-        .order_by("due_on", "id")
+        .order_by("due_on", "id"),
+        per_page=MY_FOLLOW_UPS_PER_PAGE,
+        param="mine",
     )
     everyone = FollowUpFilter(
         request.GET or {"open": "true"},

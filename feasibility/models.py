@@ -163,7 +163,10 @@ class FeasibilityRequest(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["received_on"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["-received_on", "-id"], name="feasibility_request_recv_idx"),
+            models.Index(fields=["status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -315,6 +318,11 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["deadline", "centre__name"]
         constraints = [models.UniqueConstraint(fields=["request", "centre"], name="feasibility_invitation_unique")]
+        indexes = [
+            # Scorecards count a centre's invitations over a period; outstanding answers sort by deadline.
+            models.Index(fields=["centre", "routed_at"], name="feasibility_inv_centre_idx"),
+            models.Index(fields=["deadline"], name="feasibility_inv_deadline_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request.reference} → {self.centre}"

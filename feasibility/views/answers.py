@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from crm import permissions as access
-from crm.forms_util import add_service_errors, redirect_back
+from crm.forms_util import add_service_errors, page_of, redirect_back
 from feasibility import services
 from feasibility.forms import (
     DeadlineForm,
@@ -25,6 +25,8 @@ from feasibility.views._common import (
     _answer_form_for,
     _get_invitation_for_user,
 )
+
+OUTSTANDING_PER_PAGE = 50  # per section (overdue, waiting)
 
 # Answers ------------------------------------------------------------------------------------------------
 
@@ -95,17 +97,20 @@ def outstanding(request):
         access.visible_invitations(request.user)
         .outstanding()
         .select_related("request", "centre")
-        .order_by("deadline", "centre__name")
+        .order_by("deadline", "centre__name", "pk")
     )
-    rows = list(invitations)
+    overdue = page_of(request, invitations.filter(deadline__lt=today), per_page=OUTSTANDING_PER_PAGE, param="overdue")
+    waiting = page_of(request, invitations.filter(deadline__gte=today), per_page=OUTSTANDING_PER_PAGE, param="waiting")
     return render(
         request,
         "feasibility/outstanding.html",
         {
-            "overdue": _by_request([i for i in rows if i.deadline < today]),
-            "waiting": _by_request([i for i in rows if i.deadline >= today]),
-            "overdue_count": sum(1 for i in rows if i.deadline < today),
-            "waiting_count": sum(1 for i in rows if i.deadline >= today),
+            "overdue": _by_request(overdue),
+            "waiting": _by_request(waiting),
+            "overdue_page": overdue,
+            "waiting_page": waiting,
+            "overdue_count": overdue.paginator.count,
+            "waiting_count": waiting.paginator.count,
             "today": today,
             "can_write": access.can_write_requests(request.user),
         },

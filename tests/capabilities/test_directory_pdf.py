@@ -32,8 +32,8 @@ def test_it_renders_a_dated_pdf_naming_every_active_centre(client_for, victor, l
     assert response.content.startswith(b"%PDF")
     text = pdf_text(response.content, tmp_path)
     assert "Network capability directory" in text
-    assert "Contents" in text
-    assert text.count("Leeds ECMC") >= 2 and text.count("Manchester ECMC") >= 2  # contents and its own page
+    assert "The network at a glance" in text  # the overview, with a link to each centre
+    assert text.count("Leeds ECMC") >= 2 and text.count("Manchester ECMC") >= 2  # overview and its own section
     assert "Closed ECMC" not in text
     assert "14 beds" in text
     assert "Haematological malignancies" in text
@@ -63,3 +63,63 @@ def test_it_reads_the_directory_in_the_same_number_of_queries_for_3_or_30_centre
     make(27)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(directory_context(Centre.objects.active())["sections"]) == 30
+
+
+def test_it_opens_with_an_overview_and_dates_each_centre_and_stale_level(
+    client_for, victor, leeds, manchester, tmp_path
+):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    CentreCapabilityFactory(centre=leeds, capability=Capability.objects.get(code="adult"), confirmed_on=today)
+    CentreCapabilityFactory(
+        centre=manchester,
+        capability=Capability.objects.get(code="haematology"),
+        confirmed_on=today - datetime.timedelta(days=400),
+    )
+    text = pdf_text(client_for(victor).get(URL).content, tmp_path)
+    (overview,) = [page for page in text.split("\f") if "The network at a glance" in page]
+    assert "Leeds ECMC" in overview and "Manchester ECMC" in overview and "confirmed" in overview
+    assert f"Profile last confirmed {today:%-d %B %Y}." in text
+    old = today - datetime.timedelta(days=400)
+    assert f"Profile last confirmed {old:%-d %B %Y}; 1 level not confirmed in 12 months." in text
+    assert "Haematological malignancies · not confirmed in 12 months" in text
+
+
+def test_it_draws_the_directory_once_until_a_profile_changes(victor, leeds, client_for, monkeypatch):
+    from capabilities import pdf
+
+    drawn = []
+    real = pdf.render_directory_pdf
+    monkeypatch.setattr(pdf, "render_directory_pdf", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    level = CentreCapabilityFactory(centre=leeds, capability=Capability.objects.get(code="adult"))
+    client = client_for(victor)
+    first = client.get(URL).content
+    assert client.get(URL).content == first and len(drawn) == 1
+    level.level = "limited"
+    level.save()
+    client.get(URL)
+    assert len(drawn) == 2
+
+
+def test_it_shows_progress_while_the_worker_draws_it_then_downloads_it(client_for, victor, leeds, settings):
+    from django.core.cache import cache
+
+    from capabilities import pdf
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}  # a worker that waits
+    client = client_for(victor)
+    response = client.get(URL)
+    assert response.status_code == 202
+    assert "Preparing the network directory" in response.content.decode()
+    assert "Waiting for the worker" in response.content.decode()
+    fingerprint = pdf.directory_fingerprint(type(leeds).objects.active())
+    cache.set(f"directory-pdf:{fingerprint}:progress", {"stage": "Laying out the pages", "started": 0})
+    poll = client.get(URL, headers={"HX-Request": "true"})
+    assert poll.status_code == 202 and "Laying out the pages" in poll.content.decode()
+    assert "<html" not in poll.content.decode()
+    pdf.cached_directory_pdf(type(leeds).objects.active())  # what the worker does
+    assert client.get(URL, headers={"HX-Request": "true"})["HX-Redirect"] == URL
+    assert client.get(URL).content.startswith(b"%PDF")

@@ -374,9 +374,9 @@ def test_it_lists_requests_in_constant_queries(client, alice, leeds, django_asse
     client.force_login(alice)
 
     def grow(n):
-        for _ in range(n):
+        for i in range(n):  # overdue and waiting answers alike, so both sections of outstanding answers show
             CentreResponseFactory(invitation=InvitationFactory(centre=leeds))
-            InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=n % 2))
+            InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=i % 2))
             FeasibilityRequestFactory(status="triage")
 
     grow(3)
