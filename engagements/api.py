@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from crm import permissions as access
 from crm.api_auth import RolePermission
+from crm.concurrency import VersionedViewSetMixin
 from engagements import services
 from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
@@ -108,7 +109,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         extra_kwargs = {"owner": {"required": False}}
 
 
-class _ServiceViewSet(viewsets.ModelViewSet):
+class _ServiceViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """Reads from a visible_* queryset; writes through the named services."""
 
     permission_classes = [RolePermission]

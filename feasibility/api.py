@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from capabilities.models import POPULATION_CODES, Modality
 from crm import permissions as access
 from crm.api_auth import IsSignedIn, RolePermission
+from crm.concurrency import ETagMixin, VersionedViewSetMixin
 from crm.forms_util import MAX_PATIENTS, MAX_SITES
 from engagements.models import Organisation
 from feasibility import services
@@ -164,7 +165,7 @@ class MatchSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class FeasibilityRequestViewSet(viewsets.ModelViewSet):
+class FeasibilityRequestViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """Trial opportunities. Centre staff see only those routed to their centres; only the Programme Office writes."""
 
     serializer_class = FeasibilityRequestSerializer
@@ -215,7 +216,7 @@ class InvitationFilter(django_filters.FilterSet):
         fields = ["request", "centre"]
 
 
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InvitationViewSet(ETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Invitations are made by routing a request; centres answer through `response/`."""
 
     serializer_class = InvitationSerializer

@@ -1,0 +1,71 @@
+"""No lost updates: a stale save is refused, in the browser's forms and in the API (ETag / If-Match)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from crm import concurrency
+from engagements.models import Organisation
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def org_data(org, **changes):
+    return {"name": org.name, "kind": org.kind, "status": org.status, "country": org.country, **changes}
+
+
+def opened_version(client, url) -> str:
+    html = client.get(url).content.decode()
+    return re.search(r'name="version" value="([0-9a-f]+)"', html).group(1)
+
+
+def test_it_refuses_a_stale_save_and_shows_the_other_persons_values(client, alice):
+    org = OrganisationFactory(name="Nova Rx", country="UK")
+    client.force_login(alice)
+    url = reverse("engagements:organisation-edit", args=[org.pk])
+    version = opened_version(client, url)
+    # Meanwhile a colleague saves the country.
+    assert client.post(url, org_data(org, country="Ireland", version=version)).status_code == 302
+    response = client.post(url, org_data(org, name="Nova Rx Ltd", version=version))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this record" in html and "Country: Ireland" in html
+    assert 'value="Nova Rx Ltd"' in html  # what the person typed is kept
+    org.refresh_from_db()
+    assert (org.name, org.country) == ("Nova Rx", "Ireland")
+    # Saving again, now on top of the current version, is a deliberate choice and goes through.
+    newer = re.search(r'name="version" value="([0-9a-f]+)"', html).group(1)
+    assert client.post(url, org_data(org, name="Nova Rx Ltd", version=newer)).status_code == 302
+    assert Organisation.objects.get(pk=org.pk).name == "Nova Rx Ltd"
+
+
+def test_it_still_saves_a_form_posted_without_a_version(client, alice):
+    org = OrganisationFactory()
+    client.force_login(alice)
+    url = reverse("engagements:organisation-edit", args=[org.pk])
+    assert client.post(url, org_data(org, country="France")).status_code == 302
+
+
+def test_it_gives_every_api_object_an_etag_and_honours_if_match(api, alice):
+    org = OrganisationFactory()
+    api.force_authenticate(alice)
+    url = f"/api/v1/organisations/{org.pk}/"
+    etag = api.get(url)["ETag"]
+    assert etag == concurrency.etag_for(org)
+    first = api.patch(url, {"country": "Spain"}, format="json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200 and first["ETag"] != etag
+    stale = api.patch(url, {"country": "Italy"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and "changed since you read it" in stale.json()["detail"]
+    assert Organisation.objects.get(pk=org.pk).country == "Spain"
+    assert api.delete(url, HTTP_IF_MATCH=etag).status_code == 412
+    assert api.patch(url, {"country": "Italy"}, format="json").status_code == 200  # no If-Match: allowed
+
+
+def test_it_has_one_version_for_the_same_stored_values():
+    org = OrganisationFactory.build(pk=1, name="A")
+    same = Organisation(**{f.attname: getattr(org, f.attname) for f in Organisation._meta.concrete_fields})
+    assert concurrency.version_of(org) == concurrency.version_of(same)
+    same.name = "B"
+    assert concurrency.version_of(org) != concurrency.version_of(same)
