@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -86,14 +87,11 @@ def _shown(record: models.Model, name: str) -> str | None:
     """The record's value of a form field, in words; None when the record has no such field."""
     try:
         field = record._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return None
     if field.many_to_many:
         return ", ".join(sorted(str(item) for item in getattr(record, name).all())) or "—"
-    if field.choices:
-        value = getattr(record, f"get_{name}_display")()
-    else:
-        value = getattr(record, name)
+    value = getattr(record, f"get_{name}_display")() if field.choices else getattr(record, name)
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
     return "—" if value in (None, "") else str(value)
