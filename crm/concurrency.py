@@ -6,7 +6,7 @@ The check runs on the row locked with `select_for_update` inside the transaction
 slip in between the check and the write.
 
 - HTML forms: `carry_version(form, record)` adds a hidden `version` field; the view saves inside
-  `guard_edit(record, submitted_version(form))` and, on `StaleEdit`, calls `show_stale(form, exc)`: the
+  `guard_edit(record, take_version(form))` and, on `StaleEdit`, calls `show_stale(form, exc)`: the
   form comes back with what the person typed, a message, and the other person's values where they differ.
 - API: `VersionedViewSetMixin` sends `ETag` on every object GET/PUT/PATCH and honours `If-Match`
   (412 Precondition Failed when stale; a request without `If-Match` is still allowed).
@@ -79,8 +79,9 @@ def lock_free(record: models.Model) -> models.Model:
     return type(record)._default_manager.get(pk=record.pk)
 
 
-def submitted_version(form: forms.BaseForm) -> str | None:
-    return getattr(form, "cleaned_data", {}).get("version") or None
+def take_version(form: forms.BaseForm) -> str | None:
+    """The version the form was opened at, taken out of its cleaned data (services never see it)."""
+    return getattr(form, "cleaned_data", {}).pop("version", None) or None
 
 
 def _shown(record: models.Model, name: str) -> str | None:
@@ -114,7 +115,7 @@ def show_stale(form: forms.BaseForm, exc: StaleEdit) -> None:
         if theirs is not None and not _same(form.cleaned_data.get(name), current, name):
             differences.append(f"{field.label or name.replace('_', ' ').capitalize()}: {theirs}")
     form.data = form.data.copy()
-    form.data["version"] = version_of(current)
+    form.data[form.add_prefix("version")] = version_of(current)
     message = STALE_MESSAGE
     if differences:
         message += " Their values: " + "; ".join(differences) + "."

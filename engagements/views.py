@@ -54,7 +54,7 @@ def _saved(request, form, save: Callable[[], object], record=None):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        with concurrency.guard_edit(record, concurrency.submitted_version(form)):
+        with concurrency.guard_edit(record, concurrency.take_version(form)):
             return save()
     except concurrency.StaleEdit as exc:
         concurrency.show_stale(form, exc)

@@ -69,3 +69,71 @@ def test_it_has_one_version_for_the_same_stored_values():
     assert concurrency.version_of(org) == concurrency.version_of(same)
     same.name = "B"
     assert concurrency.version_of(org) != concurrency.version_of(same)
+
+
+def _version(html: str) -> str:
+    return re.search(r'name="(?:[\w-]+-)?version" value="([0-9a-f]+)"', html).group(1)
+
+
+def test_it_refuses_a_stale_request_edit(client, alice):
+    from feasibility.models import FeasibilityRequest
+    from tests.factories import FeasibilityRequestFactory
+
+    feasibility_request = FeasibilityRequestFactory(title="Old title")
+    client.force_login(alice)
+    url = reverse("feasibility:request-edit", args=[feasibility_request.pk])
+    version = _version(client.get(url).content.decode())
+    FeasibilityRequest.objects.filter(pk=feasibility_request.pk).update(title="Their title")
+    data = {
+        "title": "My title",
+        "sponsor": feasibility_request.sponsor_id,
+        "received_on": feasibility_request.received_on.isoformat(),
+        "modality": "small_molecule",
+        "phase": "phase_1",
+        "populations": ["adult"],
+        "version": version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode() and "Their title" in response.content.decode()
+    assert FeasibilityRequest.objects.get(pk=feasibility_request.pk).title == "Their title"
+
+
+def test_it_refuses_a_stale_answer(client, bob, leeds):
+    from feasibility.models import CentreResponse
+    from tests.factories import CentreResponseFactory, InvitationFactory
+
+    invitation = InvitationFactory(centre=leeds)
+    CentreResponseFactory(invitation=invitation, decision="interested", estimated_patients=3)
+    client.force_login(bob)
+    url = reverse("feasibility:answer", args=[invitation.pk])
+    version = _version(client.get(url).content.decode())
+    CentreResponse.objects.filter(invitation=invitation).update(estimated_patients=8)
+    prefix = f"inv{invitation.pk}-"
+    response = client.post(
+        url, {prefix + "decision": "interested", prefix + "estimated_patients": "4", prefix + "version": version}
+    )
+    assert response.status_code == 200 and "Someone else saved this record" in response.content.decode()
+    assert CentreResponse.objects.get(invitation=invitation).estimated_patients == 8
+
+
+def test_it_refuses_a_stale_capability_level_and_centre_edit(client, alice, leeds):
+    from capabilities.models import Capability, Centre, CentreCapability
+    from tests.factories import CentreCapabilityFactory
+
+    level = CentreCapabilityFactory(centre=leeds, capability=Capability.objects.get(code="adult"), level="available")
+    client.force_login(alice)
+    url = reverse("capabilities:level-edit", args=[leeds.pk, level.capability_id])
+    version = _version(client.get(url).content.decode())
+    CentreCapability.objects.filter(pk=level.pk).update(level="planned")
+    response = client.post(url, {"level": "limited", "version": version})
+    assert response.status_code == 200 and "Someone else saved this record" in response.content.decode()
+    assert CentreCapability.objects.get(pk=level.pk).level == "planned"
+
+    url = reverse("capabilities:centre-edit", args=[leeds.pk])
+    version = _version(client.get(url).content.decode())
+    Centre.objects.filter(pk=leeds.pk).update(city="Bradford")
+    data = {"name": leeds.name, "code": leeds.code, "nation": leeds.nation, "city": "York", "version": version}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Bradford" in response.content.decode()
+    assert Centre.objects.get(pk=leeds.pk).city == "Bradford"
