@@ -11,7 +11,7 @@ from capabilities.models import POPULATION_CODES, Modality
 from crm import permissions as access
 from crm.api_auth import IsSignedIn, RolePermission
 from crm.concurrency import ETagMixin, VersionedViewSetMixin
-from crm.forms_util import MAX_PATIENTS, MAX_SITES
+from crm.forms_util import MAX_PATIENTS, MAX_SITES, MAX_TEXT
 from engagements.models import Organisation
 from feasibility import services
 from feasibility.models import (
@@ -47,7 +47,7 @@ class CentreResponseSerializer(serializers.ModelSerializer):
         model = CentreResponse
         fields = [*services.ANSWER_FIELDS, "responded_at"]
         read_only_fields = ["responded_at"]
-        extra_kwargs = {"estimated_patients": {"max_value": MAX_PATIENTS}}
+        extra_kwargs = {"estimated_patients": {"max_value": MAX_PATIENTS}, "comments": {"max_length": MAX_TEXT}}
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -103,7 +103,11 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
             "synopsis",
         ]
         read_only_fields = ["reference", "status"]
-        extra_kwargs = {"received_on": {"required": False}, "sites_sought": {"min_value": 1, "max_value": MAX_SITES}}
+        extra_kwargs = {
+            "received_on": {"required": False},
+            "sites_sought": {"min_value": 1, "max_value": MAX_SITES},
+            "synopsis": {"max_length": MAX_TEXT},
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

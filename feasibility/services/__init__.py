@@ -26,6 +26,7 @@ from feasibility.services.answers import (
 )
 from feasibility.services.intake import (
     check_attachment,
+    check_attachments,
     find_or_create_organisation,
     request_attach,
     request_create,
@@ -52,6 +53,7 @@ __all__ = [
     "REQUEST_FIELDS",
     "centre_profiles",
     "check_attachment",
+    "check_attachments",
     "default_deadline",
     "find_or_create_organisation",
     "interested_responses",
