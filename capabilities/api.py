@@ -16,6 +16,7 @@ from capabilities import services
 from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability
 from crm import permissions as access
 from crm.api_auth import RolePermission
+from crm.concurrency import VersionedViewSetMixin
 from crm.forms_util import MAX_QUANTITY
 
 
@@ -61,7 +62,7 @@ class CentreFilter(filters.FilterSet):
         fields = ["code", "nation", "active"]
 
 
-class CentreViewSet(viewsets.ModelViewSet):
+class CentreViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = CentreSerializer
     filterset_class = CentreFilter
     permission_classes = [RolePermission]
@@ -135,7 +136,7 @@ class CapabilityFilter(filters.FilterSet):
         fields = ["code", "area", "is_tumour_type", "haematological"]
 
 
-class CapabilityViewSet(viewsets.ModelViewSet):
+class CapabilityViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = CapabilitySerializer
     filterset_class = CapabilityFilter
     permission_classes = [RolePermission]
@@ -199,7 +200,7 @@ class CentreCapabilityFilter(filters.FilterSet):
         fields = ["centre", "capability", "level"]
 
 
-class CentreCapabilityViewSet(viewsets.ModelViewSet):
+class CentreCapabilityViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = CentreCapabilitySerializer
     filterset_class = CentreCapabilityFilter
     permission_classes = [RolePermission]

@@ -25,7 +25,7 @@ from capabilities.models import (
     Level,
     Modality,
 )
-from crm import exports
+from crm import concurrency, exports
 from crm import permissions as access
 from crm.forms_util import add_service_errors
 
@@ -150,12 +150,15 @@ def level_edit(request, pk: int, capability_pk: int):
     level = CentreCapability.objects.filter(centre=centre, capability=capability).first()
     today = timezone.localdate()
     if request.method == "POST":
-        form = LevelForm(request.POST, capability=capability)
+        form = concurrency.carry_version(LevelForm(request.POST, capability=capability), level)
         if form.is_valid():
             try:
-                level = services.centre_capability_set(
-                    actor=request.user, centre=centre, capability=capability, **form.service_kwargs()
-                )
+                with concurrency.guard_edit(level, concurrency.take_version(form)):
+                    level = services.centre_capability_set(
+                        actor=request.user, centre=centre, capability=capability, **form.service_kwargs()
+                    )
+            except concurrency.StaleEdit as exc:
+                concurrency.show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -170,7 +173,7 @@ def level_edit(request, pk: int, capability_pk: int):
             initial = {
                 field: getattr(level, field) for field in ("level", "quantity", "expires_on", "evidence", "notes")
             }
-        form = LevelForm(initial=initial, capability=capability)
+        form = concurrency.carry_version(LevelForm(initial=initial, capability=capability), level)
     context = {"centre": centre, "capability": capability, "level": level, "form": form}
     if request.htmx:
         if request.method == "GET" and request.GET.get("cancel"):
@@ -223,10 +226,15 @@ def centre_create(request):
 def centre_edit(request, pk: int):
     centre = _get_centre(request.user, pk)
     access.require(access.can_edit_taxonomy(request.user), "Only the Programme Office changes centres.")
-    form = CentreForm(request.POST or None, instance=Centre.objects.get(pk=centre.pk))
+    form = concurrency.carry_version(
+        CentreForm(request.POST or None, instance=Centre.objects.get(pk=centre.pk)), centre
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.centre_update(actor=request.user, centre=centre, **form.cleaned_data)
+            with concurrency.guard_edit(centre, concurrency.take_version(form)):
+                services.centre_update(actor=request.user, centre=centre, **form.cleaned_data)
+        except concurrency.StaleEdit as exc:
+            concurrency.show_stale(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 MAX_PATIENTS = 100_000
 MAX_SITES = 1_000
 MAX_QUANTITY = 100_000
+# A synopsis or comment: about ten pages of text; a longer document is an attachment.
+MAX_TEXT = 20_000
 # Dates outside this range are typing slips (9999-12-31, 0201-05-01), and break calendars and sums of days.
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 YEARS_AHEAD = 20

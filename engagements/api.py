@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from crm import permissions as access
 from crm.api_auth import RolePermission
+from crm.concurrency import VersionedViewSetMixin
 from engagements import services
 from engagements.filters import (
     ContactFilter,
@@ -129,7 +130,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class _ServiceViewSet(viewsets.ModelViewSet):
+class _ServiceViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """Reads from a visible_* queryset; writes through the named services."""
 
     permission_classes = [RolePermission]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from crm import exports
+from crm import concurrency, exports
 from crm import permissions as access
 from crm.forms_util import add_service_errors, page_of, redirect_back
 from engagements import importing, services
@@ -48,16 +48,20 @@ def _require_write(user) -> None:
     access.require(access.can_write_engagements(user), services.WRITE_REFUSAL)
 
 
-def _saved(request, form, save: Callable[[], object]):
+def _saved(request, form, save: Callable[[], object], record=None):
     """On a valid POST, call the service through `save`; what it refuses shows next to the fields.
+    An edit of `record` is refused when someone else saved it since the form was opened (crm.concurrency).
     The saved record, or None (then the page shows the form again, input kept)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        return save()
+        with concurrency.guard_edit(record, concurrency.take_version(form)):
+            return save()
+    except concurrency.StaleEdit as exc:
+        concurrency.show_stale(form, exc)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return None
+    return None
 
 
 # Lists: filter, sort, paginate, export -------------------------------------------------------------
@@ -193,7 +197,7 @@ def organisation_detail(request, pk):
 
 
 def _organisation_form_page(request, org: Organisation | None):
-    form = OrganisationForm(request.POST or None, instance=org)
+    form = concurrency.carry_version(OrganisationForm(request.POST or None, instance=org), org)
     duplicates = []
 
     def save():
@@ -207,7 +211,7 @@ def _organisation_form_page(request, org: Organisation | None):
             duplicates.extend(exc.existing)  # listed with links above the form
             raise
 
-    if saved := _saved(request, form, save):
+    if saved := _saved(request, form, save, org):
         messages.success(request, f"Saved {saved.name}.")
         return redirect("engagements:organisation-detail", saved.pk)
     return render(request, "engagements/organisation_form.html", {"form": form, "org": org, "duplicates": duplicates})
@@ -305,14 +309,14 @@ def _contact_form_page(request, contact: Contact | None):
     initial = {}
     if contact is None and request.GET.get("organisation", "").isdigit():
         initial["organisation"] = int(request.GET["organisation"])
-    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    form = concurrency.carry_version(ContactForm(request.POST or None, instance=contact, initial=initial), contact)
 
     def save():
         if contact is None:
             return services.contact_create(actor=request.user, **form.service_fields())
         return services.contact_update(actor=request.user, contact=contact, **form.service_fields())
 
-    if saved := _saved(request, form, save):
+    if saved := _saved(request, form, save, contact):
         messages.success(request, f"Saved {saved}.")
         return redirect("engagements:contact-detail", saved.pk)
     return render(request, "engagements/contact_form.html", {"form": form, "contact": contact})
@@ -453,7 +457,7 @@ def event_detail(request, pk):
 
 
 def _event_form_page(request, event: Event | None):
-    form = EventForm(request.POST or None, instance=event)
+    form = concurrency.carry_version(EventForm(request.POST or None, instance=event), event)
 
     def save():
         fields = form.service_fields()
@@ -462,7 +466,7 @@ def _event_form_page(request, event: Event | None):
             return services.event_create(actor=request.user, staff_attending=staff, **fields)
         return services.event_update(actor=request.user, event=event, staff_attending=staff, **fields)
 
-    if saved := _saved(request, form, save):
+    if saved := _saved(request, form, save, event):
         messages.success(request, f"Saved {saved.name}.")
         return redirect("engagements:event-detail", saved.pk)
     return render(request, "engagements/event_form.html", {"form": form, "event": event})
@@ -613,13 +617,14 @@ def _engagement_form_page(request, engagement: Engagement | None):
             if org_id.isdigit():
                 initial["organisations"] = [int(org_id)]
         form = EngagementForm(initial=initial, with_new_contact=engagement is None)
+    concurrency.carry_version(form, engagement)
 
     def save():
         if engagement is None:
             return services.engagement_log(actor=request.user, **form.service_kwargs())
         return services.engagement_update(actor=request.user, engagement=engagement, **form.service_kwargs())
 
-    if saved := _saved(request, form, save):
+    if saved := _saved(request, form, save, engagement):
         messages.success(request, f"Logged “{saved.subject}”.")
         return redirect("engagements:engagement-detail", saved.pk)
     context = {

@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from capabilities.models import POPULATION_CODES, Centre, Modality
 from crm import permissions as access
 from crm.api_auth import IsSignedIn, RolePermission
-from crm.forms_util import MAX_PATIENTS, MAX_SITES
+from crm.concurrency import ETagMixin, VersionedViewSetMixin
+from crm.forms_util import MAX_PATIENTS, MAX_SITES, MAX_TEXT
 from engagements.models import Organisation
 from feasibility import services
 from feasibility.models import (
@@ -49,7 +50,7 @@ class CentreResponseSerializer(serializers.ModelSerializer):
         model = CentreResponse
         fields = [*services.ANSWER_FIELDS, "responded_at"]
         read_only_fields = ["responded_at"]
-        extra_kwargs = {"estimated_patients": {"max_value": MAX_PATIENTS}}
+        extra_kwargs = {"estimated_patients": {"max_value": MAX_PATIENTS}, "comments": {"max_length": MAX_TEXT}}
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -124,7 +125,11 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
             "closed_on",
         ]
         read_only_fields = ["reference", "status", "closed_on"]
-        extra_kwargs = {"received_on": {"required": False}, "sites_sought": {"min_value": 1, "max_value": MAX_SITES}}
+        extra_kwargs = {
+            "received_on": {"required": False},
+            "sites_sought": {"min_value": 1, "max_value": MAX_SITES},
+            "synopsis": {"max_length": MAX_TEXT},
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -205,7 +210,7 @@ class MatchSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class FeasibilityRequestViewSet(viewsets.ModelViewSet):
+class FeasibilityRequestViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """Trial opportunities. Centre staff see only those routed to their centres; only the Programme Office writes."""
 
     serializer_class = FeasibilityRequestSerializer
@@ -269,7 +274,7 @@ class InvitationFilter(django_filters.FilterSet):
         fields = ["request", "centre"]
 
 
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InvitationViewSet(ETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Invitations are made by routing a request; centres answer through `response/`."""
 
     serializer_class = InvitationSerializer

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
-from crm.forms_util import MAX_PATIENTS, MAX_SITES
+from crm.forms_util import MAX_PATIENTS, MAX_SITES, MAX_TEXT
 from engagements.models import Contact, Organisation
 from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Funding, Phase, RequestStatus
 from feasibility.services import ADVANCED_THERAPIES, ATTACHMENT_EXTENSIONS
@@ -145,7 +145,7 @@ class RequestForm(forms.Form):
         required=False, widget=DATE, help_text="Left empty, each centre gets 10 UK working days from routing."
     )
     under_nda = forms.BooleanField(required=False, initial=True, label="Under the network confidentiality agreement")
-    synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=MAX_TEXT)
     funding = forms.ChoiceField(
         choices=Funding.choices,
         initial=Funding.COMMERCIAL,
@@ -272,7 +272,7 @@ class AnswerForm(forms.Form):
         min_value=0, max_value=MAX_PATIENTS, required=False, label="Patients you expect to recruit"
     )
     earliest_start = forms.DateField(required=False, widget=DATE, help_text="When your centre could open the study.")
-    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=MAX_TEXT)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -305,9 +305,12 @@ class PublicOpportunityForm(forms.Form):
     sites_sought = forms.IntegerField(min_value=1, max_value=MAX_SITES, required=False, label="UK sites sought")
     patients_total = forms.IntegerField(min_value=1, max_value=MAX_PATIENTS, required=False, label="Patients in total")
     planned_start = forms.DateField(required=False, widget=DATE, help_text="Roughly, if known.")
-    synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), help_text="No patient-identifiable data.")
+    synopsis = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_TEXT, help_text="No patient-identifiable data."
+    )
     attachments = MultipleFileField(
-        required=False, help_text="Optional: PDF, DOCX or XLSX, up to 10 MB each (protocol synopsis, site criteria)."
+        required=False,
+        help_text="Optional: PDF, DOCX or XLSX, up to 10 MB each and 25 MB in all (protocol synopsis, site criteria).",
     )
     nda_confirmed = forms.BooleanField(
         label="I confirm this opportunity may be shared with the network's centres under its confidentiality agreement."

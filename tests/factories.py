@@ -163,3 +163,16 @@ class SiteSetUpFactory(factory.django.DjangoModelFactory):
 
     request = factory.SubFactory(FeasibilityRequestFactory, status="placed")
     centre = factory.SubFactory(CentreFactory)
+
+
+def office_file(kind: str = "docx") -> bytes:
+    """The smallest real DOCX or XLSX: a zip with the Office content types and its main part."""
+    import io
+    import zipfile
+
+    main = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[kind]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(main, "<document/>")
+    return buffer.getvalue()

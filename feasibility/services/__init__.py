@@ -27,6 +27,7 @@ from feasibility.services.answers import (
 from feasibility.services.extract import synopsis_extract, taxonomy_terms
 from feasibility.services.intake import (
     check_attachment,
+    check_attachments,
     find_or_create_organisation,
     request_attach,
     request_create,
@@ -61,6 +62,7 @@ __all__ = [
     "SETUP_FIELDS",
     "centre_profiles",
     "check_attachment",
+    "check_attachments",
     "default_deadline",
     "find_or_create_organisation",
     "interested_responses",

@@ -16,6 +16,10 @@ REOPEN_WORKING_DAYS = 5
 REMINDER_WORKING_DAYS = 2
 ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_TOTAL_BYTES = 25 * 1024 * 1024  # all the documents of one submission
+ATTACHMENT_MAX_FILES = 10
+# What a file must start with (or, for Office files, hold) to be what its extension says.
+OOXML_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 ADVANCED_THERAPIES = (Modality.CELL_THERAPY, Modality.GENE_THERAPY)
 
 REQUEST_FIELDS = (

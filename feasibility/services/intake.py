@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ from feasibility.services._common import (
     ADVANCED_THERAPIES,
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_MAX_FILES,
+    ATTACHMENT_MAX_TOTAL_BYTES,
+    OOXML_MAIN_PART,
     REQUEST_FIELDS,
     _by,
     _refuse_if_closed,
@@ -262,12 +266,53 @@ def request_update(
     return request
 
 
+def _content_matches(upload: UploadedFile, extension: str) -> bool:
+    """The file's bytes are what its extension says: a PDF starts with %PDF; a DOCX or XLSX is a zip holding
+    the Office content types and its main part. HTML renamed .pdf, or a program renamed .docx, is refused."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if extension == ".pdf":
+        return head.startswith(b"%PDF-")
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return "[Content_Types].xml" in names and OOXML_MAIN_PART[extension] in names
+
+
 def check_attachment(upload: UploadedFile) -> None:
     name = (upload.name or "").lower()
-    if not name.endswith(ATTACHMENT_EXTENSIONS):
+    extension = next((e for e in ATTACHMENT_EXTENSIONS if name.endswith(e)), None)
+    if extension is None:
         raise ValidationError({"attachments": f"{upload.name}: attach PDF, DOCX or XLSX files only."})
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"attachments": f"{upload.name}: files must be 10 MB or smaller."})
+    if not _content_matches(upload, extension):
+        raise ValidationError(
+            {"attachments": f"{upload.name}: the file is not a real {extension[1:].upper()} document."}
+        )
+
+
+def check_attachments(uploads: list[UploadedFile]) -> None:
+    """Each file, and all of them together: at most ATTACHMENT_MAX_FILES files, 25 MB in all."""
+    errors = []
+    if len(uploads) > ATTACHMENT_MAX_FILES:
+        errors.append(f"Attach at most {ATTACHMENT_MAX_FILES} documents at a time.")
+    if sum(upload.size or 0 for upload in uploads) > ATTACHMENT_MAX_TOTAL_BYTES:
+        errors.append("The documents come to more than 25 MB in all: attach the main ones, or send a link.")
+    for upload in uploads:
+        try:
+            check_attachment(upload)
+        except ValidationError as exc:
+            errors.extend(exc.message_dict["attachments"])
+    if errors:
+        raise ValidationError({"attachments": errors})
 
 
 def _attach(request: FeasibilityRequest, uploads: Iterable[UploadedFile], actor=None) -> None:
@@ -286,8 +331,7 @@ def _attach(request: FeasibilityRequest, uploads: Iterable[UploadedFile], actor=
 def request_attach(*, actor, request: FeasibilityRequest, uploads: Iterable[UploadedFile]) -> None:
     access.require(access.can_write_requests(actor), "Only the Programme Office attaches documents.")
     uploads = list(uploads)
-    for upload in uploads:
-        check_attachment(upload)
+    check_attachments(uploads)
     _attach(request, uploads, actor)
 
 
@@ -327,11 +371,10 @@ def request_submit_public(
     if not (synopsis or "").strip():
         errors["synopsis"] = "Give a synopsis of the study."
     uploads = list(attachments or [])
-    for upload in uploads:
-        try:
-            check_attachment(upload)
-        except ValidationError as exc:
-            errors.setdefault("attachments", []).extend(exc.message_dict["attachments"])
+    try:
+        check_attachments(uploads)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     sponsor = find_or_create_organisation(company)

@@ -10,6 +10,8 @@ from feasibility.models import (
 
 REQUESTS_PER_PAGE = 50
 PUBLIC_FORM_LIMIT = 5  # submissions per hour per address
+PUBLIC_FORM_ATTEMPTS = 20  # posts per hour per address, refused ones included (a robot probing the form)
+PUBLIC_FORM_MAX_BYTES = 40 * 1024 * 1024  # the whole post: files (25 MB in all) and text
 PUBLIC_FORM_WINDOW = 60 * 60
 
 

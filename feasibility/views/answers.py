@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from crm import concurrency
 from crm import permissions as access
 from crm.forms_util import add_service_errors, page_of, redirect_back
 from feasibility import services
@@ -18,6 +19,7 @@ from feasibility.forms import (
 )
 from feasibility.models import (
     CLOSED_STATUSES,
+    CentreResponse,
     FeasibilityRequest,
     Invitation,
 )
@@ -31,16 +33,24 @@ OUTSTANDING_PER_PAGE = 50  # per section (overdue, waiting)
 # Answers ------------------------------------------------------------------------------------------------
 
 
+def _answer_of(invitation):
+    """The centre's answer so far (what a second person answering at once must not overwrite unseen), or None."""
+    return CentreResponse.objects.filter(invitation=invitation).first()
+
+
 @login_required
 def answer(request, pk):
     invitation = _get_invitation_for_user(request.user, pk)
     refusal = access.answer_refusal(request.user, invitation)
     if request.method == "POST":
         access.require(access.answers_for_centre(request.user, invitation), access.ANSWERS_FOR_CENTRE_ONLY)
-        form = _answer_form_for(invitation, request.POST)
+        form = concurrency.carry_version(_answer_form_for(invitation, request.POST), _answer_of(invitation))
         if form.is_valid():
             try:
-                services.submit_response(actor=request.user, invitation=invitation, **form.cleaned_data)
+                with concurrency.guard_edit(_answer_of(invitation), concurrency.take_version(form)):
+                    services.submit_response(actor=request.user, invitation=invitation, **form.cleaned_data)
+            except concurrency.StaleEdit as exc:
+                concurrency.show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -51,7 +61,7 @@ def answer(request, pk):
                     return redirect("feasibility:to-answer")
                 return redirect("feasibility:request-detail", invitation.request_id)
     else:
-        form = _answer_form_for(invitation)
+        form = concurrency.carry_version(_answer_form_for(invitation), _answer_of(invitation))
     context = {
         "invitation": invitation,
         "object": invitation.request,

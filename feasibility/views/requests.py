@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from crm import concurrency
 from crm import permissions as access
 from crm.forms_util import add_service_errors
 from feasibility import matching, services
@@ -148,10 +149,13 @@ def request_edit(request, pk):
     feasibility_request = _get_request_for_user(request.user, pk)
     access.require(access.can_write_requests(request.user), "Only the Programme Office edits requests.")
     if request.method == "POST":
-        form = RequestForm(request.POST)
+        form = concurrency.carry_version(RequestForm(request.POST), feasibility_request)
         if form.is_valid():
             try:
-                services.request_update(actor=request.user, request=feasibility_request, **form.service_kwargs())
+                with concurrency.guard_edit(feasibility_request, concurrency.take_version(form)):
+                    services.request_update(actor=request.user, request=feasibility_request, **form.service_kwargs())
+            except concurrency.StaleEdit as exc:
+                concurrency.show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -159,6 +163,7 @@ def request_edit(request, pk):
                 return redirect("feasibility:request-detail", feasibility_request.pk)
     else:
         form = RequestForm(initial=RequestForm.initial_for(feasibility_request))
+        concurrency.carry_version(form, feasibility_request)
     return render(request, "feasibility/request_form.html", {"form": form, "object": feasibility_request})
 
 

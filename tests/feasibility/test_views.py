@@ -19,6 +19,7 @@ from tests.factories import (
     FeasibilityRequestFactory,
     InvitationFactory,
     OrganisationFactory,
+    office_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -403,7 +404,7 @@ def test_it_lists_to_answer_in_constant_queries(client, bob, leeds, django_asser
 
 def test_it_attaches_documents_and_lets_invited_centres_download_them(client, alice, bob, carol, routed):
     client.force_login(alice)
-    upload = SimpleUploadedFile("protocol.docx", b"PK docx", content_type="application/octet-stream")
+    upload = SimpleUploadedFile("protocol.docx", office_file("docx"), content_type="application/octet-stream")
     response = client.post(reverse("feasibility:attach", args=[routed.request_id]), {"attachments": [upload]})
     assert response.status_code == 302
     attachment = routed.request.attachments.get()
