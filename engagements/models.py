@@ -448,3 +448,44 @@ class FollowUpDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.sent_on}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed: nothing was imported"
+
+
+class ImportJob(models.Model):
+    """A large CSV import running in the background (engagements.tasks.import_run), with its progress.
+
+    The checked file waits here, not in the session, until the worker writes it; the records it makes
+    carry their own history ("Imported from <file>"), so the job itself keeps none."""
+
+    what = models.CharField(max_length=20)  # organisations | contacts
+    file_name = models.CharField(max_length=255)
+    text = models.TextField()
+    rows = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_status_display().lower()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.rows) if self.rows else 0

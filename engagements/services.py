@@ -21,7 +21,7 @@ from django.utils import timezone
 from crm import permissions as access
 from crm.forms_util import check_date_range
 from engagements import importing
-from engagements.models import Contact, Engagement, Event, FollowUp, Initiative, Organisation, normalise_name
+from engagements.models import Contact, Engagement, Event, FollowUp, ImportJob, Initiative, Organisation, normalise_name
 
 DUPLICATE_RATIO = 0.85
 WRITE_REFUSAL = "Only the Programme Office changes organisations, contacts, events and engagements."
@@ -617,33 +617,84 @@ def import_preview(*, actor, what: str, data: bytes) -> importing.Preview:
     return importing.check_contacts(rows, emails, organisations)
 
 
+IMPORT_BATCH = 500
+# Above this many rows an import runs as a background task with progress on the page (a web request
+# would be cut off by the server's timeout); smaller files are written while the person waits.
+IMPORT_IN_BACKGROUND_ABOVE = 1000
+
+
+def _import_object(what: str, row: importing.Row, target):
+    """The organisation or contact a checked row makes or changes, validated but not yet saved."""
+    values = dict(row.values)
+    if what == "organisations":
+        if target is not None:
+            values.pop("name")
+            values = {k: v for k, v in values.items() if v}
+        obj = target or Organisation(created_at=timezone.now())
+        _assign(obj, values, ORGANISATION_FIELDS)
+        obj.normalised_name = normalise_name(obj.name)
+        exclude, fields = ["normalised_name"], set(values)
+    else:
+        organisation_id = values.pop("organisation_id", None)
+        if target is not None:
+            values.pop("email")
+            values = {k: v for k, v in values.items() if v not in ("", None)}
+        obj = target or Contact(created_at=timezone.now())
+        _assign(obj, values, CONTACT_FIELDS)
+        if organisation_id:
+            obj.organisation_id = organisation_id
+        exclude, fields = ["organisation"], set(values) | ({"organisation"} if organisation_id else set())
+    # Uniqueness was checked by the preview against what is held and within the file.
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    return obj, fields
+
+
 @transaction.atomic
-def import_apply(*, actor, what: str, data: bytes) -> dict[str, int]:
-    """Import the file: all rows in one transaction, or nothing when any row is rejected."""
+def import_apply(*, actor, what: str, data: bytes, name: str = "", progress=None) -> dict[str, int]:
+    """Import the file: all rows in one transaction, or nothing when any row is rejected.
+
+    Rows are written in batches with the history library's bulk helpers (a history row for each record,
+    by the actor, "Imported from <file>"), so 20,000 rows take seconds. `progress(done, total)` is called
+    after each batch."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
     preview = import_preview(actor=actor, what=what, data=data)
     if not preview.ok:
         raise ValidationError(
             f"{preview.rejects} row(s) cannot be imported; fix them and upload the file again. Nothing was imported."
         )
-    for row in preview.rows:
-        values = dict(row.values)
-        if what == "organisations":
+    model = Organisation if what == "organisations" else Contact
+    targets = model.objects.in_bulk([row.target_id for row in preview.rows if row.action == "update"])
+    creates, updates, changed_fields = [], [], set()
+    try:
+        for row in preview.rows:
+            obj, fields = _import_object(what, row, targets.get(row.target_id) if row.action == "update" else None)
             if row.action == "update":
-                org = Organisation.objects.get(pk=row.target_id)
-                values.pop("name")
-                organisation_update(actor=actor, organisation=org, **{k: v for k, v in values.items() if v})
+                updates.append(obj)
+                changed_fields |= fields
             else:
-                organisation_create(actor=actor, allow_duplicate=True, **values)
-        else:
-            org_id = values.pop("organisation_id", None)
-            if org_id:
-                values["organisation"] = Organisation.objects.get(pk=org_id)
-            if row.action == "update":
-                contact = Contact.objects.get(pk=row.target_id)
-                values.pop("email")
-                contact_update(actor=actor, contact=contact, **{k: v for k, v in values.items() if v not in ("", None)})
-            else:
-                contact_create(actor=actor, **values)
+                creates.append(obj)
+    except ValidationError as exc:
+        raise ValidationError(f"Line {row.number}: {' '.join(exc.messages)} Nothing was imported.") from exc
+    reason = f"Imported from {name}"[:100] if name else "Imported"
+    total, done = len(preview.rows), 0
+    for start in range(0, len(creates), IMPORT_BATCH):
+        batch = creates[start : start + IMPORT_BATCH]
+        bulk_create_with_history(batch, model, default_user=actor, default_change_reason=reason)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    if what == "organisations" and "name" in changed_fields:
+        changed_fields.add("normalised_name")
+    for start in range(0, len(updates), IMPORT_BATCH):
+        batch = updates[start : start + IMPORT_BATCH]
+        if changed_fields:
+            bulk_update_with_history(
+                batch, model, sorted(changed_fields), default_user=actor, default_change_reason=reason
+            )
+        done += len(batch)
+        if progress:
+            progress(done, total)
     return {"created": preview.creates, "updated": preview.updates}
 
 
@@ -683,3 +734,36 @@ def initiative_delete(*, actor, initiative: Initiative) -> None:
     _require_writer(actor)
     with transaction.atomic():
         _delete(initiative, actor)
+
+
+def import_enqueue(*, actor, what: str, text: str, file_name: str, rows: int) -> ImportJob:
+    """Hand a checked file to the background worker; the page follows its progress."""
+    from engagements.tasks import import_run
+
+    _require_writer(actor)
+    if what not in importing.COLUMNS:
+        raise ValidationError({"what": "Choose organisations or contacts."})
+    with transaction.atomic():
+        job = ImportJob.objects.create(what=what, text=text, file_name=file_name[:255], rows=rows, created_by=actor)
+        transaction.on_commit(lambda: import_run.enqueue(job.pk))
+    return job
+
+
+def import_job_progress(job_id: int, done: int) -> None:
+    """Record how far a running import has got, where other connections can see it at once.
+
+    The import writes in one transaction (all or nothing), so a progress row saved on the same connection
+    would stay invisible until the end. On PostgreSQL a second, autocommitting connection writes it; SQLite
+    lets one writer at a time, so there the page shows the progress of the checks and then the result."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        ImportJob.objects.filter(pk=job_id).update(done=done)  # no history: progress of an operational row
+        return
+    side = connections.create_connection("default")
+    try:
+        with side.cursor() as cursor:
+            table = side.ops.quote_name(ImportJob._meta.db_table)
+            cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, job_id])  # noqa: S608
+    finally:
+        side.close()

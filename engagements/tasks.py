@@ -49,3 +49,46 @@ def email_follow_up_digests() -> int:
             continue  # another run sent it a moment ago
         sent += 1
     return sent
+
+
+@task()
+def import_run(job_id: int) -> str:
+    """Write a large checked CSV file in one transaction (all or nothing), reporting progress on the job."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from engagements import importing, services
+    from engagements.models import ImportJob, ImportJobStatus
+
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJobStatus.QUEUED:
+        return job.status  # a repeated delivery of the same task does nothing
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING)
+    try:
+        counts = services.import_apply(
+            actor=job.created_by,
+            what=job.what,
+            data=job.text.encode(),
+            name=job.file_name,
+            progress=lambda done, total: services.import_job_progress(job.pk, done),
+        )
+    except (ValidationError, importing.FileProblem, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        fields = {"status": ImportJobStatus.FAILED, "error": text, "done": 0}
+    except Exception as exc:  # the job must say it failed, whatever went wrong; the worker logs the trace
+        fields = {
+            "status": ImportJobStatus.FAILED,
+            "error": f"Unexpected error: {exc}. Nothing was imported.",
+            "done": 0,
+        }
+        ImportJob.objects.filter(pk=job.pk).update(**fields, finished_at=timezone.now(), text="")
+        raise
+    else:
+        fields = {
+            "status": ImportJobStatus.DONE,
+            "created": counts["created"],
+            "updated": counts["updated"],
+            "done": job.rows,
+        }
+    # The file's personal data is not kept once the job is over.
+    ImportJob.objects.filter(pk=job.pk).update(**fields, finished_at=timezone.now(), text="")
+    return fields["status"]

@@ -36,4 +36,5 @@ urlpatterns = [
     path("follow-ups/<int:pk>/done/", views.followup_complete, name="followup-complete"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import-job"),
 ]

@@ -31,7 +31,7 @@ from engagements.forms import (
     MergeForm,
     OrganisationForm,
 )
-from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+from engagements.models import Contact, Engagement, Event, FollowUp, ImportJob, Organisation
 
 PAGE_SIZE = 50
 MY_FOLLOW_UPS_PER_PAGE = 25
@@ -765,9 +765,26 @@ def import_upload(request):
                         "what": what,
                         "text": data.decode("utf-8-sig"),
                         "name": upload.name,
+                        "rows": len(preview.rows),
                     }
-    context = {"form": form, "preview": preview, "columns": importing.COLUMNS}
+    context = {
+        "form": form,
+        "preview": preview,
+        "shown_rows": _preview_rows_shown(preview) if preview else [],
+        "columns": importing.COLUMNS,
+        "in_background": preview is not None and len(preview.rows) > services.IMPORT_IN_BACKGROUND_ABOVE,
+    }
     return render(request, "engagements/import.html", context)
+
+
+PREVIEW_ROWS_SHOWN = 200
+
+
+def _preview_rows_shown(preview: importing.Preview) -> list[importing.Row]:
+    """Rejected rows first (what must be fixed), then the others, up to 200: a page of 20,000 rows helps no one."""
+    rejected = [row for row in preview.rows if row.action == "reject"]
+    others = [row for row in preview.rows if row.action != "reject"]
+    return (rejected + others)[:PREVIEW_ROWS_SHOWN]
 
 
 @login_required
@@ -784,8 +801,19 @@ def import_confirm(request):
             else "Nothing to import: upload the file again.",
         )
         return redirect("engagements:import")
+    if pending.get("rows", 0) > services.IMPORT_IN_BACKGROUND_ABOVE:
+        job = services.import_enqueue(
+            actor=request.user,
+            what=pending["what"],
+            text=pending["text"],
+            file_name=pending["name"],
+            rows=pending["rows"],
+        )
+        return redirect("engagements:import-job", pk=job.pk)
     try:
-        counts = services.import_apply(actor=request.user, what=pending["what"], data=pending["text"].encode())
+        counts = services.import_apply(
+            actor=request.user, what=pending["what"], data=pending["text"].encode(), name=pending["name"]
+        )
     except (ValidationError, importing.FileProblem) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, f"{text} Nothing was imported.")
@@ -794,3 +822,12 @@ def import_confirm(request):
     return redirect(
         "engagements:organisation-list" if pending["what"] == "organisations" else "engagements:contact-list"
     )
+
+
+@login_required
+def import_job(request, pk):
+    """A background import's progress; while it runs, htmx asks for the progress part again every second."""
+    _require_write(request.user)
+    job = access.get_visible_or_404(ImportJob.objects.all(), pk=pk)
+    template = "engagements/partials/import_progress.html" if request.htmx else "engagements/import_job.html"
+    return render(request, template, {"job": job})

@@ -18,9 +18,9 @@ from crm import services
 from engagements import services as engagement_services
 from tests.factories import ContactFactory, EngagementFactory, OrganisationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(
-    transaction=True, serialized_rollback=True
-)  # pg_dump reads from its own connection: data must be committed
+# pg_dump reads from its own connection, so the data must be committed; serialized like every transactional test
+# here, so the tests after it find the database as migrations left it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_it_refuses_a_damaged_archive_before_touching_anything(network, tmp_path
     assert not apps.get_model("engagements.Organisation").objects.exists()
 
 
-def test_it_explains_an_archive_that_is_not_a_backup(tmp_path, db):
+def test_it_explains_an_archive_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "notes.tar.gz"
     bogus.write_bytes(b"not a tar file")
     with pytest.raises(CommandError, match="not a readable EPOCH backup"):
