@@ -62,11 +62,13 @@ def _links(year: int) -> dict:
 def _my_follow_ups(user, today: datetime.date) -> dict:
     """The user's open follow-ups, overdue first (the earliest due dates are the ones missed): 2 queries."""
     follow_ups = access.visible_follow_ups(user).open().filter(owner=user)
+    counts = follow_ups.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
     return {
         "my_follow_ups": list(
             follow_ups.select_related("engagement", "organisation").order_by("due_on", "id")[:FOLLOW_UPS_SHOWN]
         ),
-        "overdue_follow_ups": follow_ups.filter(due_on__lt=today).count(),
+        "my_follow_ups_total": counts["total"],
+        "overdue_follow_ups": counts["overdue"],
     }
 
 

@@ -41,7 +41,7 @@ def _staff_queryset():
 
 class OrganisationForm(_ServiceModelForm):
     create_anyway = forms.BooleanField(
-        required=False, label="Create anyway: this is a different organisation from the one(s) above"
+        required=False, label="Create anyway: this is a different organisation from those above"
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from crm import permissions as access
@@ -93,7 +94,7 @@ def _delete(obj, actor) -> None:
 def _assign(obj, data: dict[str, Any], allowed: Iterable[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(f"Unknown field{pluralize(len(unknown))}: {', '.join(sorted(unknown))}.")
     for field, value in data.items():
         setattr(obj, field, value.strip() if isinstance(value, str) and field != "notes" else value)
 
@@ -601,7 +602,7 @@ def import_apply(*, actor, what: str, data: bytes) -> dict[str, int]:
     preview = import_preview(actor=actor, what=what, data=data)
     if not preview.ok:
         raise ValidationError(
-            f"{preview.rejects} row(s) cannot be imported; fix them and upload the file again. Nothing was imported."
+            f"{preview.rejects} row{pluralize(preview.rejects)} cannot be imported; fix them and upload the file again. Nothing was imported."
         )
     for row in preview.rows:
         values = dict(row.values)
