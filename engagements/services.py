@@ -20,6 +20,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from crm import permissions as access
+from crm.models import Role
 from engagements import importing
 from engagements.models import Contact, Engagement, Event, FollowUp, Organisation, normalise_name
 
@@ -565,6 +566,46 @@ def follow_up_complete(*, actor, follow_up: FollowUp, done_on: datetime.date | N
     with transaction.atomic():
         _save(follow_up, actor, update_fields=["done_on"])
     return follow_up
+
+
+def follow_ups_complete(*, actor, follow_ups: Iterable[FollowUp], done_on: datetime.date | None = None) -> int:
+    """Mark several follow-ups done at once (a bulk action on the list): all or none, each in its history.
+    Returns how many were open and are now done."""
+    _require_writer(actor)
+    done = 0
+    with transaction.atomic():
+        for follow_up in follow_ups:
+            if not follow_up.done_on:
+                follow_up_complete(actor=actor, follow_up=follow_up, done_on=done_on)
+                done += 1
+    return done
+
+
+def _set_owner(actor, records: Iterable[Organisation | FollowUp], owner) -> int:
+    """Give each record this owner, in one transaction, each change in its history; how many changed."""
+    _require_writer(actor)
+    if owner is not None and (not owner.is_active or owner.role != Role.PROGRAMME_OFFICE):
+        raise ValidationError({"owner": "Only active Programme Office staff can own records."})
+    changed = 0
+    with transaction.atomic():
+        for record in records:
+            if record.owner_id != (owner.pk if owner else None):
+                record.owner = owner
+                _save(record, actor, update_fields=["owner"])
+                changed += 1
+    return changed
+
+
+def organisations_set_owner(*, actor, organisations: Iterable[Organisation], owner) -> int:
+    """Change the owner of several organisations (None: nobody yet)."""
+    return _set_owner(actor, organisations, owner)
+
+
+def follow_ups_set_owner(*, actor, follow_ups: Iterable[FollowUp], owner) -> int:
+    """Hand several follow-ups to another member of the Programme Office (a follow-up always has an owner)."""
+    if owner is None:
+        raise ValidationError({"owner": "A follow-up always has an owner: choose who takes them."})
+    return _set_owner(actor, follow_ups, owner)
 
 
 def follow_up_delete(*, actor, follow_up: FollowUp) -> None:

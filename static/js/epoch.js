@@ -34,4 +34,13 @@
   document.addEventListener("htmx:afterSettle", focusScrollingBoxes);
   window.addEventListener("resize", focusScrollingBoxes);
   document.addEventListener("toggle", focusScrollingBoxes, true);
+  // Bulk actions on lists: the header's box (shown only with JavaScript) ticks or clears every row of the page.
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.hidden = false;
+    box.addEventListener("change", function () {
+      document.querySelectorAll('input[name="selected"][form="' + box.getAttribute("form") + '"]').forEach(function (row) {
+        row.checked = box.checked;
+      });
+    });
+  });
 })();
