@@ -1,7 +1,7 @@
 from django import forms
 
 from capabilities.models import Centre
-from crm.models import Role
+from crm.models import OfficeSettings, Role
 
 
 class InviteForm(forms.Form):
@@ -57,3 +57,10 @@ class ReportNarrativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
+
+
+class OfficeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = OfficeSettings
+        fields = ["digest_days", "reminder_working_days"]
+        widgets = {"reminder_working_days": forms.NumberInput(attrs={"min": 1, "max": 10})}

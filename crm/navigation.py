@@ -61,6 +61,7 @@ NAVIGATION = [
         "Admin",
         [
             Link("Users and invitations", "crm:user-list", access.can_manage_users),
+            Link("What the system sends", "crm:system", access.is_programme_office),
             Link("Django admin", "admin:index", lambda user: user.is_superuser),
         ],
     ),

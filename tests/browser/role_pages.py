@@ -109,6 +109,7 @@ PAGES = {
         Page("/requests/", 'role=link[name="Log a request"]'),
         Page("/taxonomy/"),
         Page("/users/"),
+        Page("/system/", 'role=button[name="Save settings"]'),
     ],
     "victor": lambda n: [
         *office_pages(n),
