@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -200,7 +201,9 @@ def level_remove(request, pk: int, capability_pk: int):
 def confirm_all(request, pk: int):
     centre = _get_centre(request.user, pk)
     count = services.centre_confirm_all(actor=request.user, centre=centre)
-    messages.success(request, f"All {count} capabilities of {centre.name} confirmed as current today.")
+    messages.success(
+        request, f"All {count} capabilit{pluralize(count, 'y,ies')} of {centre.name} confirmed as current today."
+    )
     return redirect("capabilities:centre-detail", pk=centre.pk)
 
 

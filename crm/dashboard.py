@@ -71,6 +71,7 @@ def _my_follow_ups(user, today: datetime.date) -> dict:
             follow_ups.select_related("engagement", "organisation").order_by("due_on", "id")[:FOLLOW_UPS_SHOWN]
         ),
         "open_follow_ups": counts["total"],
+        "my_follow_ups_total": counts["total"],
         "overdue_follow_ups": counts["overdue"],
     }
 

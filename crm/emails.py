@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from crm.models import SentEmail
 
 
 def render_email(name: str, context: dict) -> tuple[str, str, str]:
@@ -19,3 +22,7 @@ def send_email(name: str, to: list[str], context: dict, reply_to: list[str] | No
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to, reply_to=reply_to)
     message.attach_alternative(html, "text/html")
     message.send()
+    # The log the office reads on "What the system sends": who, when, which template and record; never the content.
+    SentEmail.objects.create(
+        sent_at=timezone.now(), template=name, recipients=", ".join(to), link=str(context.get("link", ""))[:500]
+    )

@@ -1,7 +1,7 @@
 from django import forms
 
 from capabilities.models import Centre
-from crm.models import Role
+from crm.models import OfficeSettings, Role
 
 
 class InviteForm(forms.Form):
@@ -96,3 +96,10 @@ class AuditFilterForm(forms.Form):
             end=data.get("end"),
             action=data.get("action") or "",
         )
+
+
+class OfficeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = OfficeSettings
+        fields = ["digest_days", "reminder_working_days"]
+        widgets = {"reminder_working_days": forms.NumberInput(attrs={"min": 1, "max": 10})}

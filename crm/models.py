@@ -1,10 +1,12 @@
 """Users and their roles, personal API tokens, and invitations to join EPOCH."""
 
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -204,3 +206,84 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username or self.user}"
+
+
+class Weekdays(models.TextChoices):
+    EVERY_DAY = "every_day", "Every day"
+    WORKING_DAYS = "working_days", "Every working day (Monday to Friday)"
+    MONDAY = "0", "Mondays only"
+    TUESDAY = "1", "Tuesdays only"
+    WEDNESDAY = "2", "Wednesdays only"
+    THURSDAY = "3", "Thursdays only"
+    FRIDAY = "4", "Fridays only"
+
+
+class OfficeSettings(models.Model):
+    """What the periodic jobs do, as the Programme Office sets it on "What the system sends" (one row, id 1).
+
+    Settings the office changes as it works belong here, with their history, not in environment variables."""
+
+    digest_days = models.CharField(
+        "Follow-up digest goes out",
+        max_length=16,
+        choices=Weekdays,
+        default=Weekdays.EVERY_DAY,
+        help_text="Owners get one email listing their follow-ups due or overdue.",
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        "Answer reminder lead time (working days)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Centres that have not answered are reminded this many working days before the deadline (1 to 10).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "office settings"
+        verbose_name_plural = "office settings"
+
+    def __str__(self) -> str:
+        return "Office settings"
+
+    @classmethod
+    def load(cls) -> "OfficeSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def sends_digest_on(self, day: datetime.date) -> bool:
+        if self.digest_days == Weekdays.EVERY_DAY:
+            return True
+        if self.digest_days == Weekdays.WORKING_DAYS:
+            return day.weekday() < 5
+        return day.weekday() == int(self.digest_days)
+
+
+class JobRun(models.Model):
+    """One run of a periodic job by the worker: when, how long, and what came of it."""
+
+    task_path = models.CharField(max_length=200, db_index=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    result = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["task_path", "-started_at"], name="crm_jobrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SentEmail(models.Model):
+    """The log of emails sent: when, to whom, which template and which record (a link), never the content."""
+
+    sent_at = models.DateTimeField(db_index=True)
+    template = models.CharField(max_length=100)
+    recipients = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.recipients}"

@@ -63,6 +63,7 @@ NAVIGATION = [
         [
             Link("Users and invitations", "crm:user-list", access.can_manage_users),
             Link("Audit log", "crm:audit-log", access.can_read_audit_log),
+            Link("What the system sends", "crm:system", access.is_programme_office),
             Link("Django admin", "admin:index", lambda user: user.is_superuser),
         ],
     ),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from capabilities.models import Centre
 from crm import permissions as access
-from crm.models import ApiToken, ReportNarrative, Role, SecurityEventKind, User, UserInvitation
+from crm.models import ApiToken, OfficeSettings, ReportNarrative, Role, SecurityEventKind, User, UserInvitation
 from crm.security_events import security_event_record
 from crm.tasks import send_email_task
 
@@ -235,3 +235,15 @@ def report_publish(
         narrative._history_user = actor
         narrative.save()
     return narrative
+
+
+def office_settings_update(*, actor: User, digest_days: str, reminder_working_days: int) -> OfficeSettings:
+    """Change what the periodic jobs do (the Programme Office only); the change is kept in the settings' history."""
+    access.require(access.is_programme_office(actor), "Only the Programme Office changes what the system sends.")
+    office = OfficeSettings.load()
+    office.digest_days, office.reminder_working_days = digest_days, reminder_working_days
+    office.full_clean()
+    office._history_user = actor
+    with transaction.atomic():
+        office.save()
+    return office

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from crm import report_views, views
+from crm import report_views, system_views, views
 from crm.api_urls import router
 
 crm_patterns = (
@@ -18,6 +18,7 @@ crm_patterns = (
         path("users/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
         path("search/", views.search_view, name="search"),
+        path("system/", system_views.system_page, name="system"),
         path("history/<str:model_label>/<int:pk>/", views.history, name="history"),
         path("audit/", views.audit_log, name="audit-log"),
         path("reports/annual/", report_views.annual_report_latest, name="annual-report-latest"),

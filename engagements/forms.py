@@ -40,9 +40,25 @@ def _staff_queryset():
     return User.objects.filter(is_active=True, role=Role.PROGRAMME_OFFICE).order_by("first_name", "last_name")
 
 
+class BulkOwnerForm(forms.Form):
+    """The owner to give the rows ticked on a list (organisations: may be nobody; follow-ups: someone)."""
+
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="New owner",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _staff_queryset()
+        self.fields["owner"].empty_label = "Nobody"
+
+
 class OrganisationForm(_ServiceModelForm):
     create_anyway = forms.BooleanField(
-        required=False, label="Create anyway: this is a different organisation from the one(s) above"
+        required=False, label="Create anyway: this is a different organisation from those above"
     )
 
     class Meta:

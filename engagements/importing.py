@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.template.defaultfilters import pluralize
 
 from crm import exports
 from engagements.models import LawfulBasis, OrganisationKind, OrganisationSize, OrganisationStatus, normalise_name
@@ -114,7 +115,7 @@ def read_rows(text: str, what: str) -> list[tuple[int, dict[str, str]]]:
     if missing:
         expected = ", ".join(columns["required"] + columns["optional"])
         raise FileProblem(
-            f"The file lacks the column(s): {', '.join(missing)}. The first row must name the columns: {expected}."
+            f"The file lacks the column{pluralize(len(missing))}: {', '.join(missing)}. The first row must name the columns: {expected}."
         )
     known = set(columns["required"]) | set(columns["optional"])
     rows = []

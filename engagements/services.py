@@ -16,10 +16,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from crm import permissions as access
 from crm.forms_util import check_date_range
+from crm.models import Role
 from engagements import importing
 from engagements.models import Contact, Engagement, Event, FollowUp, ImportJob, Initiative, Organisation, normalise_name
 
@@ -107,7 +109,7 @@ def _delete(obj, actor) -> None:
 def _assign(obj, data: dict[str, Any], allowed: Iterable[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(f"Unknown field{pluralize(len(unknown))}: {', '.join(sorted(unknown))}.")
     for field, value in data.items():
         setattr(obj, field, value.strip() if isinstance(value, str) and field != "notes" else value)
 
@@ -588,6 +590,46 @@ def follow_up_complete(*, actor, follow_up: FollowUp, done_on: datetime.date | N
     return follow_up
 
 
+def follow_ups_complete(*, actor, follow_ups: Iterable[FollowUp], done_on: datetime.date | None = None) -> int:
+    """Mark several follow-ups done at once (a bulk action on the list): all or none, each in its history.
+    Returns how many were open and are now done."""
+    _require_writer(actor)
+    done = 0
+    with transaction.atomic():
+        for follow_up in follow_ups:
+            if not follow_up.done_on:
+                follow_up_complete(actor=actor, follow_up=follow_up, done_on=done_on)
+                done += 1
+    return done
+
+
+def _set_owner(actor, records: Iterable[Organisation | FollowUp], owner) -> int:
+    """Give each record this owner, in one transaction, each change in its history; how many changed."""
+    _require_writer(actor)
+    if owner is not None and (not owner.is_active or owner.role != Role.PROGRAMME_OFFICE):
+        raise ValidationError({"owner": "Only active Programme Office staff can own records."})
+    changed = 0
+    with transaction.atomic():
+        for record in records:
+            if record.owner_id != (owner.pk if owner else None):
+                record.owner = owner
+                _save(record, actor, update_fields=["owner"])
+                changed += 1
+    return changed
+
+
+def organisations_set_owner(*, actor, organisations: Iterable[Organisation], owner) -> int:
+    """Change the owner of several organisations (None: nobody yet)."""
+    return _set_owner(actor, organisations, owner)
+
+
+def follow_ups_set_owner(*, actor, follow_ups: Iterable[FollowUp], owner) -> int:
+    """Hand several follow-ups to another member of the Programme Office (a follow-up always has an owner)."""
+    if owner is None:
+        raise ValidationError({"owner": "A follow-up always has an owner: choose who takes them."})
+    return _set_owner(actor, follow_ups, owner)
+
+
 def follow_up_delete(*, actor, follow_up: FollowUp) -> None:
     _require_writer(actor)
     with transaction.atomic():
@@ -661,7 +703,7 @@ def import_apply(*, actor, what: str, data: bytes, name: str = "", progress=None
     preview = import_preview(actor=actor, what=what, data=data)
     if not preview.ok:
         raise ValidationError(
-            f"{preview.rejects} row(s) cannot be imported; fix them and upload the file again. Nothing was imported."
+            f"{preview.rejects} row{pluralize(preview.rejects)} cannot be imported; fix them and upload the file again. Nothing was imported."
         )
     model = Organisation if what == "organisations" else Contact
     targets = model.objects.in_bulk([row.target_id for row in preview.rows if row.action == "update"])

@@ -6,15 +6,17 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.tasks import send_email_task
+from crm.tasks import office_settings, send_email_task
 from engagements.models import FollowUp, FollowUpDigest
 
 
 @task()
 def email_follow_up_digests() -> int:
     """Email each owner their follow-ups due today or overdue, once a day (a FollowUpDigest row records it,
-    so running twice sends nothing more). Returns how many people were emailed."""
+    so running twice sends nothing more), on the days the office chose. Returns how many people were emailed."""
     today = timezone.localdate()
+    if not office_settings().sends_digest_on(today):
+        return 0
     due = FollowUp.objects.due_by(today).select_related("owner", "organisation", "engagement").order_by("due_on", "id")
     by_owner: dict = {}
     for follow_up in due:

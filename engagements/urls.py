@@ -5,6 +5,7 @@ from engagements import initiative_views, views
 app_name = "engagements"
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/bulk/owner/", views.bulk_owner, {"name": "organisation"}, name="organisation-bulk-owner"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
@@ -33,6 +34,8 @@ urlpatterns = [
     path("engagements/<int:pk>/edit/", views.engagement_edit, name="engagement-edit"),
     path("engagements/<int:pk>/follow-ups/", views.followup_create, name="followup-create"),
     path("follow-ups/", views.followup_list, name="followup-list"),
+    path("follow-ups/bulk/owner/", views.bulk_owner, {"name": "followup"}, name="followup-bulk-owner"),
+    path("follow-ups/bulk/done/", views.bulk_done, name="followup-bulk-done"),
     path("follow-ups/<int:pk>/done/", views.followup_complete, name="followup-complete"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import-confirm"),

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +24,7 @@ from crm.forms_util import add_service_errors, page_of, redirect_back
 from engagements import importing, services
 from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
 from engagements.forms import (
+    BulkOwnerForm,
     ContactForm,
     EngagementForm,
     EventForm,
@@ -102,6 +104,8 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, Sort], default
     order = sorts[sort.lstrip("-")].field
     rows = rows.order_by(f"-{order}" if sort.startswith("-") else order, "pk")
     fmt = request.GET.get("export")
+    if request.method == "POST":  # the bulk bar: export the ticked rows only
+        rows, fmt = rows.filter(pk__in=_selected_ids(request)), request.POST.get("export")
     if fmt in exports.FORMATS:
         return _export(rows, export, name, fmt)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,7 +118,73 @@ def _list(request, *, queryset, filterset_class, sorts: dict[str, Sort], default
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "can_write": access.can_write_engagements(request.user),
         "list_name": name,
+        "bulk_owner_form": BulkOwnerForm(prefix="bulk"),
     }
+
+
+# Bulk actions: tick rows of a list, then export them, change their owner or mark them done ------------
+
+
+def _selected_ids(request) -> list[int]:
+    return [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
+
+
+def _bulk_page(request, name: str):
+    """After a bulk action, back to the list page it came from (its filters kept)."""
+    return redirect_back(request, f"engagements:{name}-list")
+
+
+BULK_OWNER = {
+    "organisation": (access.visible_organisations, services.organisations_set_owner, "organisations", "organisation"),
+    "followup": (access.visible_follow_ups, services.follow_ups_set_owner, "follow_ups", "follow-up"),
+}
+
+
+@login_required
+@require_POST
+def bulk_owner(request, name: str):
+    """Give the ticked organisations or follow-ups a new owner, through the service, all or none."""
+    if name not in BULK_OWNER:
+        raise Http404
+    visible, set_owner, keyword, noun = BULK_OWNER[name]
+    _require_write(request.user)
+    records = list(visible(request.user).filter(pk__in=_selected_ids(request)))
+    form = BulkOwnerForm(request.POST, prefix="bulk")
+    if not records:
+        messages.error(request, f"Tick at least one {noun} first; nothing was changed.")
+    elif not form.is_valid():
+        messages.error(request, "Choose who should own them; nothing was changed.")
+    else:
+        owner = form.cleaned_data["owner"]
+        try:
+            changed = set_owner(actor=request.user, owner=owner, **{keyword: records})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"{len(records)} {noun}{pluralize(len(records))} now owned by {owner or 'nobody'} ({changed} changed).",
+            )
+    return _bulk_page(request, name)
+
+
+@login_required
+@require_POST
+def bulk_done(request):
+    """Mark the ticked follow-ups done, through the service, all or none."""
+    _require_write(request.user)
+    follow_ups = list(access.visible_follow_ups(request.user).filter(pk__in=_selected_ids(request)))
+    if not follow_ups:
+        messages.error(request, "Tick at least one follow-up first; nothing was changed.")
+    else:
+        done = services.follow_ups_complete(actor=request.user, follow_ups=follow_ups)
+        already = len(follow_ups) - done
+        messages.success(
+            request,
+            f"{done} follow-up{pluralize(done)} marked done"
+            + (f"; {already} {pluralize(already, 'was,were')} done already." if already else "."),
+        )
+    return _bulk_page(request, "followup")
 
 
 # Organisations ---------------------------------------------------------------------------------------
@@ -675,6 +745,16 @@ def typeahead(request):
 # Follow-ups ------------------------------------------------------------------------------------------
 
 
+FOLLOW_UP_EXPORT = [
+    ("Due", lambda f: f.due_on),
+    ("Follow-up", lambda f: f.text),
+    ("Owner", lambda f: str(f.owner)),
+    ("Organisation", lambda f: f.organisation.name if f.organisation else ""),
+    ("Engagement", lambda f: f.engagement.subject if f.engagement else ""),
+    ("Done", lambda f: f.done_on),
+]
+
+
 @login_required
 def followup_list(request):
     """My open follow-ups, overdue first; then everyone's, filtered."""
@@ -695,8 +775,19 @@ def followup_list(request):
         queryset=access.visible_follow_ups(request.user).select_related("engagement", "organisation", "owner"),
     )
     rows = everyone.qs.order_by("done_on", "due_on", "id") if everyone.is_valid() else FollowUp.objects.none()
+    if request.method == "POST" and request.POST.get("export") in exports.FORMATS:
+        ticked = access.visible_follow_ups(request.user).filter(pk__in=_selected_ids(request))
+        ticked = ticked.select_related("engagement", "organisation", "owner").order_by("due_on", "id")
+        return _export(ticked, FOLLOW_UP_EXPORT, "follow-ups", request.POST["export"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"mine": mine, "filter": everyone, "page": page, "rows": page.object_list, "today": today}
+    context = {
+        "mine": mine,
+        "filter": everyone,
+        "page": page,
+        "rows": page.object_list,
+        "today": today,
+        "bulk_owner_form": BulkOwnerForm(prefix="bulk"),
+    }
     return render(request, "engagements/followup_list.html", context)
 
 

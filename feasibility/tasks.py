@@ -2,10 +2,12 @@
 
 from django.tasks import task
 
+from crm.tasks import office_settings
 from feasibility import services
 
 
 @task()
 def send_deadline_reminders() -> int:
-    """Remind centres 2 working days before the deadline of an unanswered invitation, once each."""
-    return services.invitations_remind()
+    """Remind centres the office's lead time (2 working days unless changed) before the deadline of an unanswered
+    invitation, once each."""
+    return services.invitations_remind(lead_days=office_settings().reminder_working_days)

@@ -127,8 +127,8 @@ def route_request(
 # The fields of a centre's answer, as submit_response takes them.
 
 
-def invitations_to_remind(today: datetime.date | None = None):
-    """Outstanding, not yet reminded invitations whose deadline is 2 working days away or less."""
+def invitations_to_remind(today: datetime.date | None = None, lead_days: int = REMINDER_WORKING_DAYS):
+    """Outstanding, not yet reminded invitations whose deadline is `lead_days` working days away or less."""
     today = today or timezone.localdate()
     candidates = (
         Invitation.objects.outstanding()
@@ -136,13 +136,13 @@ def invitations_to_remind(today: datetime.date | None = None):
         .select_related("request", "centre")
         .prefetch_related("centre__members")
     )
-    return [i for i in candidates if add_working_days(today, REMINDER_WORKING_DAYS, i.centre.nation) >= i.deadline]
+    return [i for i in candidates if add_working_days(today, lead_days, i.centre.nation) >= i.deadline]
 
 
-def invitations_remind(today: datetime.date | None = None) -> int:
+def invitations_remind(today: datetime.date | None = None, lead_days: int = REMINDER_WORKING_DAYS) -> int:
     """Send each due reminder once (Invitation.reminded_at records it); safe to run twice."""
     sent = 0
-    for invitation in invitations_to_remind(today):
+    for invitation in invitations_to_remind(today, lead_days):
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
             if locked.reminded_at is not None:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
@@ -260,7 +261,10 @@ def request_route(request, pk):
             messages.error(request, " ".join(exc.messages))
         else:
             if made:
-                messages.success(request, f"Routed to {len(made)} centre(s): {', '.join(i.centre.name for i in made)}.")
+                messages.success(
+                    request,
+                    f"Routed to {len(made)} centre{pluralize(len(made))}: {', '.join(i.centre.name for i in made)}.",
+                )
             else:
                 messages.info(request, "Every chosen centre was already invited; nothing new was sent.")
     else:

@@ -19,4 +19,28 @@
       button.textContent = "Copied";
     }
   });
+  // A table box that scrolls sideways (on a phone) can be scrolled from the keyboard too (WCAG 2.1.1): it takes
+  // focus while it overflows. Checked on load, after htmx swaps and when the window changes size.
+  function focusScrollingBoxes() {
+    document.querySelectorAll(".table-responsive, .matrix-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusScrollingBoxes);
+  document.addEventListener("htmx:afterSettle", focusScrollingBoxes);
+  window.addEventListener("resize", focusScrollingBoxes);
+  document.addEventListener("toggle", focusScrollingBoxes, true);
+  // Bulk actions on lists: the header's box (shown only with JavaScript) ticks or clears every row of the page.
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.hidden = false;
+    box.addEventListener("change", function () {
+      document.querySelectorAll('input[name="selected"][form="' + box.getAttribute("form") + '"]').forEach(function (row) {
+        row.checked = box.checked;
+      });
+    });
+  });
 })();

@@ -35,14 +35,37 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def open_page(browser, live_server, viewport=LAPTOP, **options):
+    """A fresh browser tab whose JavaScript errors are collected in `page.console_errors`."""
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
+    context.set_default_timeout(20_000)  # the test machine is shared and sometimes slow
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return page
+
+
+def fail_on_console_errors(page):
+    """Any JavaScript error (a CSP refusal, a broken script, a failed load) fails the test, not only CSP ones."""
+    try:
+        errors = list(page.console_errors)
+    finally:
+        page.context.close()
+    if errors:
+        pytest.fail("JavaScript console errors:\n" + "\n".join(errors))
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = open_page(browser, live_server)
     yield page
-    context.close()
+    fail_on_console_errors(page)
 
 
 @pytest.fixture
@@ -58,3 +81,11 @@ def sign_in(page, password):
         return page
 
     return do
+
+
+@pytest.fixture
+def network(alice, bob, carol):
+    """One record of each kind the role pages show (tests/browser/role_pages.py)."""
+    from tests.browser.role_pages import make_network
+
+    return make_network(alice, bob, carol)

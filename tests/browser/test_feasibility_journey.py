@@ -18,7 +18,7 @@ def test_it_routes_answers_and_summarises_a_request(page, sign_in, alice, bob, l
     page.goto(f"/requests/{request.pk}/")
     expect(page.get_by_label("Route to Leeds ECMC")).to_be_checked()
     page.get_by_test_id("route-button").click()
-    expect(page.get_by_role("alert")).to_contain_text("Routed to 1 centre(s): Leeds ECMC")
+    expect(page.get_by_role("alert")).to_contain_text("Routed to 1 centre: Leeds ECMC")
     page.context.clear_cookies()
 
     sign_in(bob)

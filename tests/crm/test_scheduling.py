@@ -37,6 +37,7 @@ def test_it_refuses_an_unknown_period():
         period_key("fortnightly", at(2, 9))
 
 
+@pytest.mark.django_db
 def test_it_enqueues_a_due_job_once_per_period():
     cache.clear()
     RUNS.clear()

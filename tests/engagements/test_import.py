@@ -93,7 +93,7 @@ def test_it_rejects_bad_rows_in_words_and_writes_nothing(client_for, alice):
         (b"", "The file is empty"),
         (b"first_name,last_name,email\n", "no rows to import"),
         ("first_name,last_name,email\nJosé,Müller,jm@example.org\n".encode("latin-1"), "not UTF-8"),
-        (b"first_name,surname\nA,B\n", "lacks the column(s): last_name, email"),
+        (b"first_name,surname\nA,B\n", "lacks the columns: last_name, email"),
         (b"x" * (10 * 1024 * 1024), "the limit is 5 MB"),
     ],
     ids=["empty", "header-only", "wrong-encoding", "wrong-columns", "10-mb"],

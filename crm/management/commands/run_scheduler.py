@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from crm.scheduling import all_jobs, run_due_jobs
@@ -17,7 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=60, **options):
         jobs = all_jobs()
-        self.stdout.write(f"Scheduler: {len(jobs)} job(s): " + ", ".join(f"{j.task_path} ({j.every})" for j in jobs))
+        self.stdout.write(
+            f"Scheduler: {len(jobs)} job{pluralize(len(jobs))}: "
+            + ", ".join(f"{j.task_path} ({j.every})" for j in jobs)
+        )
         while True:
             for path in run_due_jobs(timezone.localtime(), jobs):
                 self.stdout.write(f"Enqueued {path}")
