@@ -36,6 +36,7 @@ CAPABILITY_FIELDS = (
     "name",
     "area",
     "description",
+    "synonyms",
     "has_quantity",
     "quantity_unit",
     "expires",

@@ -60,22 +60,23 @@ class IsSignedIn(permissions.BasePermission):
 class RolePermission(permissions.BasePermission):
     """The one permission class of the API: it reads the checks a viewset names.
 
-    A viewset may set `read_check` (a function taking the user): a user failing it gets 403 on the list.
     A viewset sets `write_check` (a function of crm.permissions taking the user) for create, update and
     delete, and may set `object_write_check(user, obj)`. Reading is governed by the viewset's queryset,
     built from a `visible_*` helper. Writes to one object are checked after the object is fetched from
     that queryset, so an object the user may not see is a 404 and only a visible one can be a 403.
-    A method the endpoint does not offer is left to DRF's 405.
+    A method the endpoint does not offer is left to DRF's 405. A viewset may set `read_check`: a user it
+    refuses gets 403 for the list (a script must not take "no access" for "no records") and, as the queryset
+    is empty for them, 404 for any one object (its existence is not revealed).
     """
 
     def has_permission(self, request, view):
         if not _signed_in(request):
             return False
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
         if request.method in permissions.SAFE_METHODS:
-            return self._read_allowed(request.user, view)
+            return self._read_allowed(request.user, view, lookup)
         if getattr(view, request.method.lower(), None) is None:
             return True  # DRF answers 405 Method Not Allowed
-        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
         if lookup in getattr(view, "kwargs", {}):
             return True  # decided in has_object_permission, once the visible object is found
         return self._write_allowed(request.user, view)
@@ -89,11 +90,12 @@ class RolePermission(permissions.BasePermission):
         return check(request.user, obj) if check else True
 
     @staticmethod
-    def _read_allowed(user, view) -> bool:
-        # Where DESIGN.md section 5 says "none", the list itself is a 403: a script must not take "no access"
-        # for "no records". One object stays a 404 (from the empty visible queryset): existence is not told.
+    def _read_allowed(user, view, lookup: str) -> bool:
+        # Where DESIGN.md section 5 says "none", the list (and any other collection action) is a 403: a script
+        # must not take "no access" for "no records". One object stays a 404 (from the empty visible
+        # queryset): its existence is not told.
         check = getattr(type(view), "read_check", None)
-        if check is None or getattr(view, "action", None) != "list":
+        if check is None or lookup in getattr(view, "kwargs", {}):
             return True
         return bool(check(user))
 

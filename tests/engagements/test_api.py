@@ -32,9 +32,10 @@ EXPECTED = {
     "anonymous": (401, 401, 401, 401, 401),
     "alice": (200, 200, 201, 200, 204),
     "victor": (200, 200, 403, 403, 403),
-    # DESIGN.md section 5: "none" for centre staff, so the list is a 403, not an empty page
+    # "none" in DESIGN.md section 5: the list itself answers 403, so a script never takes it for "no records".
     "bob": (403, 404, 403, 404, 404),
     "carol": (403, 404, 403, 404, 404),
+    "sam": (403, 404, 403, 404, 404),
 }
 
 
