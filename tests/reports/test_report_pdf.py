@@ -184,3 +184,10 @@ def test_it_refuses_a_year_out_of_range_in_the_command(tmp_path):
 
     with pytest.raises(CommandError, match="between 2000 and"):
         call_command("annual_report", "--year", "1999", "--out", str(tmp_path / "r.pdf"), stdout=io.StringIO())
+
+
+def test_it_keeps_the_charts_text_as_text_in_the_pdf():
+    # Set in the report's font rather than drawn as outlines: faster to lay out, and searchable.
+    text = text_of(build_pdf(2019))
+    assert "No site set-up milestones in this period" in text
+    assert "Site set-up against the UK targets" in text
