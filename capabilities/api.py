@@ -99,7 +99,17 @@ class CapabilitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Capability
-        fields = ["id", "code", "name", "area", "description"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "area",
+            "description",
+            "has_quantity",
+            "expires",
+            "is_tumour_type",
+            "haematological",
+        ]
         extra_kwargs = {"code": {"validators": []}}
 
 
@@ -108,7 +118,7 @@ class CapabilityFilter(filters.FilterSet):
 
     class Meta:
         model = Capability
-        fields = ["code", "area"]
+        fields = ["code", "area", "is_tumour_type", "haematological"]
 
 
 class CapabilityViewSet(viewsets.ModelViewSet):

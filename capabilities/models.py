@@ -16,6 +16,9 @@ HAEMATOLOGY = "haematology"
 RADIOPHARMACEUTICAL = "radiopharmaceutical"
 POPULATION_CODES = (ADULT, PAEDIATRIC)
 
+# The tumour types of the haematology community, as seeded (capabilities/migrations/0005); editable.
+HAEMATOLOGICAL_TUMOUR_CODES = ("tumour.leukaemia", "tumour.lymphoma", "tumour.myeloma")
+
 STALE_AFTER_DAYS = 365
 EXPIRY_WARNING_DAYS = 90
 
@@ -95,6 +98,9 @@ class Capability(models.Model):
     quantity_unit = models.CharField(max_length=40, blank=True)
     expires = models.BooleanField(default=False, help_text="A licence or accreditation with an expiry date.")
     is_tumour_type = models.BooleanField(default=False)
+    haematological = models.BooleanField(
+        default=False, help_text="A haematological malignancy (leukaemia, lymphoma, myeloma, MDS/MPN)."
+    )
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -104,6 +110,10 @@ class Capability(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if self.haematological and not self.is_tumour_type:
+            raise ValidationError({"haematological": "Only a tumour type can be haematological."})
 
 
 class Level(models.TextChoices):

@@ -40,6 +40,7 @@ CAPABILITY_FIELDS = (
     "quantity_unit",
     "expires",
     "is_tumour_type",
+    "haematological",
     "order",
 )
 

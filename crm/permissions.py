@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability, ModalityRule
 from crm.models import ReportNarrative, Role
-from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+from engagements.models import Contact, Engagement, Event, FollowUp, Initiative, Organisation
 from feasibility.models import CentreResponse, FeasibilityRequest, Invitation, SiteSetUp, SponsorSummary
 
 if TYPE_CHECKING:
@@ -92,6 +92,11 @@ def visible_events(user) -> QuerySet[Event]:
 
 def visible_engagements(user) -> QuerySet[Engagement]:
     return _all_or_none(user, Engagement.objects.all())
+
+
+def visible_initiatives(user) -> QuerySet[Initiative]:
+    """The network's capability-building work: read by the office and leadership, written by the office."""
+    return _all_or_none(user, Initiative.objects.all())
 
 
 def visible_follow_ups(user) -> QuerySet[FollowUp]:
@@ -251,6 +256,7 @@ _VISIBLE_BY_MODEL = {
     "engagements.event": visible_events,
     "engagements.engagement": visible_engagements,
     "engagements.followup": visible_follow_ups,
+    "engagements.initiative": visible_initiatives,
     "capabilities.centre": visible_centres,
     "capabilities.capability": visible_capabilities,
     "capabilities.capabilityarea": visible_capability_areas,

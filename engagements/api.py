@@ -12,8 +12,15 @@ from rest_framework.exceptions import ValidationError
 from crm import permissions as access
 from crm.api_auth import RolePermission
 from engagements import services
-from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
-from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+from engagements.filters import (
+    ContactFilter,
+    EngagementFilter,
+    EventFilter,
+    FollowUpFilter,
+    InitiativeFilter,
+    OrganisationFilter,
+)
+from engagements.models import Contact, Engagement, Event, FollowUp, Initiative, Organisation, Sector
 
 
 @contextmanager
@@ -39,10 +46,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
     create_anyway = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Create even when the name is close to another's."
     )
+    sector = serializers.ChoiceField(
+        choices=Sector.choices, read_only=True, help_text="industry (pharma, biotech, medtech, CRO) or partner."
+    )
 
     class Meta:
         model = Organisation
-        fields = ["id", *services.ORGANISATION_FIELDS, "merged_into", "created_at", "create_anyway"]
+        fields = ["id", *services.ORGANISATION_FIELDS, "sector", "merged_into", "created_at", "create_anyway"]
         read_only_fields = ["merged_into", "created_at"]
 
 
@@ -66,6 +76,9 @@ class EventSerializer(serializers.ModelSerializer):
             "ends_on",
             "place",
             "virtual",
+            "scope",
+            "participation",
+            "attendees",
             "website",
             "notes",
             "staff_attending",
@@ -106,6 +119,14 @@ class FollowUpSerializer(serializers.ModelSerializer):
         model = FollowUp
         fields = ["id", "engagement", "organisation", "owner", "due_on", "done_on", "text"]
         extra_kwargs = {"owner": {"required": False}}
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Initiative
+        fields = ["id", "title", *services.INITIATIVE_FIELDS[1:], "organisations", "events"]
+        extra_kwargs = {"organisations": {"required": False}, "events": {"required": False}}
+        validators = []
 
 
 class _ServiceViewSet(viewsets.ModelViewSet):
@@ -221,6 +242,31 @@ class FollowUpViewSet(_ServiceViewSet):
         services.follow_up_delete(actor=user, follow_up=obj)
 
 
+class InitiativeViewSet(_ServiceViewSet):
+    """Capability-building initiatives: the office writes, leadership reads; centre staff have none (403)."""
+
+    serializer_class = InitiativeSerializer
+    filterset_class = InitiativeFilter
+    ordering_fields = ["started_on", "title"]
+
+    def get_queryset(self):
+        return access.visible_initiatives(self.request.user).prefetch_related("organisations", "events")
+
+    def list(self, request, *args, **kwargs):
+        # "None" in DESIGN.md section 5 is a refusal, so a script never takes no access for no records.
+        access.require(access.can_read_engagements(request.user), "Initiatives are for the Programme Office.")
+        return super().list(request, *args, **kwargs)
+
+    def create_with_service(self, user, data):
+        return services.initiative_create(actor=user, **data)
+
+    def update_with_service(self, user, obj, data):
+        return services.initiative_update(actor=user, initiative=obj, **data)
+
+    def delete_with_service(self, user, obj):
+        services.initiative_delete(actor=user, initiative=obj)
+
+
 # (prefix, viewset, basename) for crm/api_urls.py's router.
 ROUTES: list[tuple] = [
     ("organisations", OrganisationViewSet, "organisation"),
@@ -228,4 +274,5 @@ ROUTES: list[tuple] = [
     ("events", EventViewSet, "event"),
     ("engagements", EngagementViewSet, "engagement"),
     ("follow-ups", FollowUpViewSet, "follow-up"),
+    ("initiatives", InitiativeViewSet, "initiative"),
 ]

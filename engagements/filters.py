@@ -11,10 +11,16 @@ from engagements.models import (
     EngagementKind,
     Event,
     EventKind,
+    EventScope,
     FollowUp,
+    Initiative,
+    InitiativeKind,
+    InitiativeStatus,
     Organisation,
     OrganisationKind,
     OrganisationStatus,
+    Participation,
+    Sector,
 )
 
 
@@ -43,12 +49,18 @@ def _text_filter(label: str, fields: list[str], **kwargs) -> django_filters.Char
 class OrganisationFilter(django_filters.FilterSet):
     q = _text_filter("Name or country contains", ["name", "country"])
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, empty_label="Any kind")
+    sector = django_filters.ChoiceFilter(
+        choices=Sector.choices, empty_label="Industry and partners", method="in_sector"
+    )
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, empty_label="Any status")
     country = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
         model = Organisation
-        fields = ["q", "kind", "status", "country"]
+        fields = ["q", "kind", "sector", "status", "country"]
+
+    def in_sector(self, queryset, name, value):
+        return queryset.in_sector(value) if value else queryset
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -67,12 +79,14 @@ class ContactFilter(django_filters.FilterSet):
 class EventFilter(django_filters.FilterSet):
     q = _text_filter("Name or place contains", ["name", "place"])
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
+    scope = django_filters.ChoiceFilter(choices=EventScope.choices, empty_label="National and international")
+    participation = django_filters.ChoiceFilter(choices=Participation.choices, empty_label="Any part")
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label="Starts on or after")
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label="Starts on or before")
 
     class Meta:
         model = Event
-        fields = ["q", "kind", "starts_after", "starts_before"]
+        fields = ["q", "kind", "scope", "participation", "starts_after", "starts_before"]
 
 
 class EngagementFilter(django_filters.FilterSet):
@@ -116,3 +130,16 @@ class FollowUpFilter(django_filters.FilterSet):
     class Meta:
         model = FollowUp
         fields = ["owner", "engagement", "organisation", "open", "due_before"]
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    q = _text_filter("Title or summary contains", ["title", "summary", "outputs"])
+    kind = django_filters.ChoiceFilter(choices=InitiativeKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=InitiativeStatus.choices, empty_label="Any status")
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="organisations", queryset=Organisation.objects.all(), empty_label="Any organisation"
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["q", "kind", "status", "organisation"]

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -61,7 +62,34 @@ class OrganisationKind(models.TextChoices):
     CHARITY = "charity", "Charity"
     NHS = "nhs", "NHS"
     REGULATOR = "regulator", "Regulator"
+    RESEARCH_NETWORK = "research_network", "Research network"
+    GOVERNMENT = "government", "Government"
     OTHER = "other", "Other"
+
+
+# Industry is what the annual report counts as "organisations engaged"; every other kind is a partner
+# (charities, NIHR and research networks, academia, the NHS, regulators, government).
+INDUSTRY_KINDS = (OrganisationKind.PHARMA, OrganisationKind.BIOTECH, OrganisationKind.MEDTECH, OrganisationKind.CRO)
+
+
+class Sector(models.TextChoices):
+    INDUSTRY = "industry", "Industry"
+    PARTNER = "partner", "Partner"
+
+
+def sector_of(kind: str) -> str:
+    return Sector.INDUSTRY if kind in INDUSTRY_KINDS else Sector.PARTNER
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def industry(self):
+        return self.filter(kind__in=INDUSTRY_KINDS)
+
+    def partners(self):
+        return self.exclude(kind__in=INDUSTRY_KINDS)
+
+    def in_sector(self, sector: str):
+        return self.industry() if sector == Sector.INDUSTRY else self.partners()
 
 
 class OrganisationSize(models.TextChoices):
@@ -111,6 +139,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -122,6 +152,14 @@ class Organisation(models.Model):
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "normalised_name"}
         super().save(*args, **kwargs)
+
+    @property
+    def sector(self) -> str:
+        """`industry` (pharma, biotech, medtech, CRO) or `partner` (every other kind); derived from the kind."""
+        return sector_of(self.kind)
+
+    def get_sector_display(self) -> str:
+        return Sector(self.sector).label
 
 
 class LawfulBasis(models.TextChoices):
@@ -190,6 +228,18 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EventScope(models.TextChoices):
+    NATIONAL = "national", "National"
+    INTERNATIONAL = "international", "International"
+
+
+class Participation(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    EXHIBITED = "exhibited", "Exhibited"
+    PRESENTED = "presented", "Presented"
+    HOSTED = "hosted", "Hosted"
+
+
 class Event(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.CONFERENCE)
@@ -197,6 +247,13 @@ class Event(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
     virtual = models.BooleanField(default=False)
+    scope = models.CharField(max_length=20, choices=EventScope.choices, default=EventScope.NATIONAL)
+    participation = models.CharField(
+        "the network's part", max_length=20, choices=Participation.choices, default=Participation.ATTENDED
+    )
+    attendees = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many took part, for events the network runs (webinars, courses)."
+    )
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     staff_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="events_attended")
@@ -209,7 +266,12 @@ class Event(models.Model):
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
                 name="engagements_event_ends_after_start",
                 violation_error_message="An event cannot end before it starts.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attendees__isnull=True) | models.Q(attendees__gte=0),
+                name="engagements_event_attendees_not_negative",
+                violation_error_message="Attendees cannot be negative.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,6 +280,77 @@ class Event(models.Model):
     @property
     def last_day(self):
         return self.ends_on or self.starts_on
+
+
+class InitiativeKind(models.TextChoices):
+    EDUCATION = "education", "Education"
+    EARLY_CAREER = "early_career", "Early-career investigators"
+    PATIENT_INFORMATION = "patient_information", "Patient information"
+    REGULATORY = "regulatory", "Regulatory"
+    PARTNERSHIP = "partnership", "Partnership"
+    OTHER = "other", "Other"
+
+
+class InitiativeStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def active_between(self, start, end):
+        """Initiatives running at any time in [start, end]: started by its end and not ended before its start.
+        A planned initiative with no start date is not yet active."""
+        return self.filter(started_on__isnull=False, started_on__lte=end).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start)
+        )
+
+
+class Initiative(models.Model):
+    """The network's capability-building work: education, a junior investigator group, patient information
+    co-developed with industry, regulatory work, partnerships."""
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=InitiativeKind.choices, default=InitiativeKind.EDUCATION)
+    summary = models.TextField(blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="initiatives", verbose_name="partner organisations"
+    )
+    events = models.ManyToManyField(Event, blank=True, related_name="initiatives")
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.PLANNED)
+    outputs = models.TextField(blank=True, help_text="What it produced: sessions run, people trained, materials.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(m2m_fields=[organisations, events])
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="engagements_initiative_ends_after_start",
+                violation_error_message="An initiative cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "An initiative cannot end before it starts."
+        if self.ended_on and not self.started_on:
+            errors["started_on"] = "Give the start date of an initiative that has ended."
+        if self.status == InitiativeStatus.COMPLETED and not self.ended_on:
+            errors["ended_on"] = "Give the date a completed initiative ended."
+        if errors:
+            raise ValidationError(errors)
 
 
 class EngagementKind(models.TextChoices):

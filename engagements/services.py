@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from crm import permissions as access
 from engagements import importing
-from engagements.models import Contact, Engagement, Event, FollowUp, Organisation, normalise_name
+from engagements.models import Contact, Engagement, Event, FollowUp, Initiative, Organisation, normalise_name
 
 DUPLICATE_RATIO = 0.85
 WRITE_REFUSAL = "Only the Programme Office changes organisations, contacts, events and engagements."
@@ -54,7 +54,20 @@ CONTACT_FIELDS = (
     "notes",
 )
 CONTACT_PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "notes")
-EVENT_FIELDS = {"name", "kind", "starts_on", "ends_on", "place", "virtual", "website", "notes"}
+EVENT_FIELDS = {
+    "name",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "place",
+    "virtual",
+    "scope",
+    "participation",
+    "attendees",
+    "website",
+    "notes",
+}
+INITIATIVE_FIELDS = ("title", "kind", "summary", "started_on", "ended_on", "status", "outputs")
 ENGAGEMENT_FIELDS = {"occurred_on", "kind", "subject", "summary", "event", "topics", "outcome"}
 FOLLOW_UP_FIELDS = {"engagement", "organisation", "owner", "due_on", "done_on", "text"}
 
@@ -402,6 +415,8 @@ def contact_export(*, actor, contact: Contact) -> dict[str, Any]:
 def _check_event(event: Event) -> None:
     if event.ends_on and event.starts_on and event.ends_on < event.starts_on:
         raise ValidationError({"ends_on": "An event cannot end before it starts."})
+    if event.attendees is not None and event.attendees < 0:
+        raise ValidationError({"attendees": "Attendees cannot be negative."})
     _full_clean(event)
 
 
@@ -623,3 +638,41 @@ def import_apply(*, actor, what: str, data: bytes) -> dict[str, int]:
             else:
                 contact_create(actor=actor, **values)
     return {"created": preview.creates, "updated": preview.updates}
+
+
+# Initiatives (capability building) ---------------------------------------------------------------------
+
+
+def _save_initiative(initiative: Initiative, actor, organisations, events) -> Initiative:
+    if initiative.title is not None:
+        initiative.title = (initiative.title or "").strip()
+    if not initiative.title:
+        raise ValidationError({"title": "Give the initiative a title."})
+    _full_clean(initiative)
+    with transaction.atomic():
+        _save(initiative, actor)
+        if organisations is not None:
+            initiative.organisations.set(organisations)
+        if events is not None:
+            initiative.events.set(events)
+    return initiative
+
+
+def initiative_create(*, actor, title: str, organisations=None, events=None, **fields) -> Initiative:
+    """Record a capability-building initiative (education, early-career group, patient information...)."""
+    _require_writer(actor)
+    initiative = Initiative(created_at=timezone.now())
+    _assign(initiative, {"title": title, **fields}, INITIATIVE_FIELDS)
+    return _save_initiative(initiative, actor, organisations, events)
+
+
+def initiative_update(*, actor, initiative: Initiative, organisations=None, events=None, **fields) -> Initiative:
+    _require_writer(actor)
+    _assign(initiative, fields, INITIATIVE_FIELDS)
+    return _save_initiative(initiative, actor, organisations, events)
+
+
+def initiative_delete(*, actor, initiative: Initiative) -> None:
+    _require_writer(actor)
+    with transaction.atomic():
+        _delete(initiative, actor)

@@ -7,20 +7,23 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from capabilities.models import POPULATION_CODES, Modality
+from capabilities.models import POPULATION_CODES, Centre, Modality
 from crm import permissions as access
 from crm.api_auth import IsSignedIn, RolePermission
 from engagements.models import Organisation
 from feasibility import services
 from feasibility.models import (
     CentreResponse,
+    Community,
     Decision,
     DeclineReason,
     FeasibilityRequest,
+    Funding,
     Invitation,
     Necessity,
     Phase,
     RequestStatus,
+    SiteSetUp,
     Source,
 )
 
@@ -79,6 +82,13 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
     )
     tumour_types = serializers.ListField(child=serializers.CharField(), required=False, write_only=True)
     requirements = RequirementSerializer(many=True, required=False, write_only=True)
+    funding = serializers.ChoiceField(choices=Funding.choices, required=False)
+    communities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Community.choices),
+        read_only=True,
+        help_text="adult/paediatric from the populations; haematology from a haematological tumour type or the "
+        "required haematology capability.",
+    )
 
     class Meta:
         model = FeasibilityRequest
@@ -98,8 +108,14 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
             "status",
             "under_nda",
             "synopsis",
+            "funding",
+            "regulatory_submitted_on",
+            "regulatory_approved_on",
+            "advanced_therapy",
+            "communities",
+            "closed_on",
         ]
-        read_only_fields = ["reference", "status"]
+        read_only_fields = ["reference", "status", "closed_on"]
         extra_kwargs = {"received_on": {"required": False}}
 
     def to_representation(self, instance):
@@ -125,6 +141,9 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         actor = self.context["request"].user
+        if validated_data and set(validated_data) <= set(services.REGULATORY_FIELDS):
+            # The study's regulatory review is followed after placement too, when the request is closed.
+            return _service_call(services.request_regulatory_update, actor=actor, request=instance, **validated_data)
         return _service_call(
             services.request_update, actor=actor, request=instance, **self._service_fields(validated_data)
         )
@@ -136,16 +155,28 @@ class FeasibilityRequestFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
     received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    funding = django_filters.ChoiceFilter(choices=Funding.choices)
+    community = django_filters.ChoiceFilter(choices=Community.choices, method="in_community")
 
     class Meta:
         model = FeasibilityRequest
-        fields = ["status", "modality", "phase", "sponsor"]
+        fields = ["status", "modality", "phase", "sponsor", "funding", "community"]
+
+    def in_community(self, queryset, name, value):
+        return queryset.in_community(value) if value else queryset
 
 
 class RouteSerializer(serializers.Serializer):
     centres = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[(s, RequestStatus(s).label) for s in services.OUTCOMES])
+    closed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    centres = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class MatchSerializer(serializers.Serializer):
@@ -198,6 +229,19 @@ class FeasibilityRequestViewSet(viewsets.ModelViewSet):
             invitation._prefetched_objects_cache = {}
         return Response(InvitationSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=OutcomeSerializer, responses=FeasibilityRequestSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsSignedIn])
+    def outcome(self, request, pk=None):
+        """Close the request once: placed (a set-up for each centre named), not placed or withdrawn."""
+        feasibility_request = self.get_object()
+        access.require(access.can_write_requests(request.user), "Only the Programme Office records outcomes.")
+        body = OutcomeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _service_call(
+            services.request_set_outcome, actor=request.user, request=feasibility_request, **body.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=feasibility_request.pk)).data)
+
 
 class InvitationFilter(django_filters.FilterSet):
     answered = django_filters.BooleanFilter(field_name="response", lookup_expr="isnull", exclude=True)
@@ -233,8 +277,49 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(InvitationSerializer(invitation).data)
 
 
+# Site set-up ---------------------------------------------------------------------------------------------
+
+
+class SiteSetUpSerializer(serializers.ModelSerializer):
+    request = serializers.PrimaryKeyRelatedField(queryset=FeasibilityRequest.objects.all())
+    centre = serializers.PrimaryKeyRelatedField(queryset=Centre.objects.all())
+    participants = serializers.IntegerField(
+        required=False, allow_null=True
+    )  # a negative count is the service's to refuse
+
+    class Meta:
+        model = SiteSetUp
+        fields = ["id", "request", "centre", *services.SETUP_FIELDS]
+        validators = []  # one set-up per site is the service's to say, in words
+
+    def create(self, validated_data):
+        return _service_call(services.setup_add, actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        for fixed in ("request", "centre"):
+            if fixed in validated_data and validated_data.pop(fixed) != getattr(instance, fixed):
+                raise serializers.ValidationError({fixed: "A set-up's study and centre are fixed; add another."})
+        return _service_call(
+            services.setup_update, actor=self.context["request"].user, setup=instance, **validated_data
+        )
+
+
+class SiteSetUpViewSet(viewsets.ModelViewSet):
+    """Each selected site's set-up milestones: the Programme Office writes; centre staff read their own sites'."""
+
+    serializer_class = SiteSetUpSerializer
+    filterset_fields = ["request", "centre"]
+    permission_classes = [RolePermission]
+    write_check = staticmethod(access.can_write_requests)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return access.visible_setups(self.request.user).order_by("request_id", "centre__name", "id")
+
+
 # (prefix, viewset, basename) for crm/api_urls.py's router.
 ROUTES: list[tuple] = [
     ("feasibility-requests", FeasibilityRequestViewSet, "feasibility-request"),
     ("invitations", InvitationViewSet, "invitation"),
+    ("site-setups", SiteSetUpViewSet, "site-setup"),
 ]

@@ -392,26 +392,28 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
 
 
 def _seed_setup(rng, request, centre, selected_on, today) -> int:
-    advanced = request.modality in ("cell_therapy", "gene_therapy")
-    submitted = selected_on + datetime.timedelta(days=rng.randrange(7, 30))
-    approval_target = 90 if advanced else 60
-    approved = submitted + datetime.timedelta(
-        days=rng.randrange(25, approval_target)
-        if rng.random() < 0.88
-        else rng.randrange(approval_target, approval_target + 40)
-    )
-    opened = max(approved, selected_on) + datetime.timedelta(
+    """One selected site; the study's single regulatory review is drawn with its first site."""
+    if request.regulatory_submitted_on is None:
+        request.advanced_therapy = request.modality in ("cell_therapy", "gene_therapy")
+        submitted = selected_on + datetime.timedelta(days=rng.randrange(7, 30))
+        approval_target = 90 if request.advanced_therapy else 60
+        approved = submitted + datetime.timedelta(
+            days=rng.randrange(25, approval_target)
+            if rng.random() < 0.88
+            else rng.randrange(approval_target, approval_target + 40)
+        )
+        request.regulatory_submitted_on = submitted if submitted <= today else None
+        request.regulatory_approved_on = approved if approved <= today and request.regulatory_submitted_on else None
+        request.save(update_fields=["advanced_therapy", "regulatory_submitted_on", "regulatory_approved_on"])
+    approved = request.regulatory_approved_on
+    opened = max(approved or today, selected_on) + datetime.timedelta(
         days=rng.randrange(15, 60) if rng.random() < 0.85 else rng.randrange(61, 110)
     )
     first = opened + datetime.timedelta(days=rng.randrange(5, 30) if rng.random() < 0.85 else rng.randrange(31, 60))
     setup, created = SiteSetUp.objects.get_or_create(
-        request=request,
-        centre=centre,
-        defaults={"selected_on": selected_on, "advanced_therapy": advanced},
+        request=request, centre=centre, defaults={"selected_on": selected_on}
     )
-    setup.regulatory_submitted_on = submitted if submitted <= today else None
-    setup.regulatory_approved_on = approved if approved <= today and setup.regulatory_submitted_on else None
-    setup.opened_on = opened if opened <= today and setup.regulatory_approved_on else None
+    setup.opened_on = opened if opened <= today and approved else None
     setup.first_participant_on = first if first <= today and setup.opened_on else None
     setup.save()
     return int(created)

@@ -209,11 +209,19 @@ class OutcomeForm(forms.Form):
 
 
 class SetupForm(forms.Form):
-    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
-    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
     selected_on = forms.DateField(required=False, widget=DATE, label="Site selected")
+    contract_signed_on = forms.DateField(required=False, widget=DATE, label="Contract signed")
+    costing_agreed_on = forms.DateField(required=False, widget=DATE, label="Costing agreed")
     opened_on = forms.DateField(required=False, widget=DATE, label="Site open")
     first_participant_on = forms.DateField(required=False, widget=DATE, label="First participant")
+    participants = forms.IntegerField(required=False, min_value=0, label="Participants to date")
+
+
+class RegulatoryForm(forms.Form):
+    """The study's one combined MHRA/ethics review."""
+
+    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
+    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
     advanced_therapy = forms.BooleanField(required=False, help_text="Advanced therapies have 90 days for approval.")
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from capabilities.models import POPULATION_CODES, Modality
+from capabilities.models import HAEMATOLOGY, POPULATION_CODES, Modality
 
 # A study's set-up against the UK targets (DESIGN.md section 1).
 APPROVAL_TARGET_DAYS = 60
@@ -42,6 +42,36 @@ class RequestStatus(models.TextChoices):
 CLOSED_STATUSES = (RequestStatus.PLACED, RequestStatus.NOT_PLACED, RequestStatus.WITHDRAWN)
 
 
+class Funding(models.TextChoices):
+    COMMERCIAL = "commercial", "Commercial"
+    COLLABORATIVE = "collaborative", "Collaborative (industry-funded, academic or NHS sponsor)"
+    NON_COMMERCIAL = "non_commercial", "Non-commercial"
+
+
+class Community(models.TextChoices):
+    """The network's communities a request belongs to (DESIGN.md section 3): a request may be in several."""
+
+    ADULT = "adult", "Adult"
+    PAEDIATRIC = "paediatric", "Paediatric"
+    HAEMATOLOGY = "haematology", "Haematology"
+
+
+def _not_in_future(instance, names: tuple[str, ...], errors: dict) -> None:
+    today = timezone.localdate()
+    for name in names:
+        value = getattr(instance, name)
+        if value and value > today and name not in errors:
+            errors[name] = "This date is in the future."
+
+
+def _in_order(instance, rules, errors: dict) -> None:
+    """Each (earlier, later, message): a later date before its earlier one is refused on the later field."""
+    for earlier, later, message in rules:
+        a, b = earlier(instance) if callable(earlier) else getattr(instance, earlier), getattr(instance, later)
+        if a and b and b < a and later not in errors:
+            errors[later] = message
+
+
 class Source(models.TextChoices):
     OFFICE = "office", "Entered by the Programme Office"
     PUBLIC_FORM = "public_form", "Public opportunity form"
@@ -51,6 +81,22 @@ class Source(models.TextChoices):
 class FeasibilityRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
+
+    def commercial(self):
+        return self.filter(funding=Funding.COMMERCIAL)
+
+    def in_community(self, community: str):
+        """Requests of one community, decided in the database (the same rule as `communities`)."""
+        if community in (Community.ADULT, Community.PAEDIATRIC):
+            # The list is stored as JSON text on every backend; its quoted member is a substring of it
+            # (SQLite has no JSON containment lookup).
+            return self.filter(populations__icontains=f'"{community}"')
+        if community == Community.HAEMATOLOGY:
+            return self.filter(
+                models.Q(tumour_types__haematological=True)
+                | models.Q(requirements__capability__code=HAEMATOLOGY, requirements__necessity=Necessity.REQUIRED)
+            ).distinct()
+        return self.none()
 
 
 def _populations_default():
@@ -96,8 +142,20 @@ class FeasibilityRequest(models.Model):
     submitter_name = models.CharField(max_length=200, blank=True)
     submitter_email = models.EmailField(blank=True)
     submitter_company = models.CharField(max_length=200, blank=True)
+    funding = models.CharField(
+        max_length=20,
+        choices=Funding.choices,
+        default=Funding.COMMERCIAL,
+        help_text="The UK set-up targets count commercial studies only.",
+    )
+    # The study's one combined MHRA/ethics review (DESIGN.md section 3, second round).
+    regulatory_submitted_on = models.DateField("regulatory submission", null=True, blank=True)
+    regulatory_approved_on = models.DateField("regulatory approval", null=True, blank=True)
+    advanced_therapy = models.BooleanField(
+        default=False, help_text="An advanced therapy (ATMP) has 90 days for approval instead of 60."
+    )
     outcome_notes = models.TextField(blank=True)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField("outcome date", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords(m2m_fields=[sponsor_contacts, tumour_types])
 
@@ -119,10 +177,55 @@ class FeasibilityRequest(models.Model):
             raise ValidationError({"populations": f"Unknown population: {', '.join(sorted(unknown))}."})
         if len(set(pops)) != len(pops):
             raise ValidationError({"populations": "Name each population once."})
+        self.clean_dates()
+
+    REGULATORY_DATES = ("regulatory_submitted_on", "regulatory_approved_on")
+
+    def clean_dates(self):
+        """Approval after submission, neither in the future, and not after a site of the study opened."""
+        errors: dict = {}
+        _not_in_future(self, self.REGULATORY_DATES, errors)
+        if self.regulatory_approved_on and not self.regulatory_submitted_on:
+            errors["regulatory_submitted_on"] = "Give the submission date of an approved study."
+        _in_order(
+            self,
+            [("regulatory_submitted_on", "regulatory_approved_on", "Approval cannot come before submission.")],
+            errors,
+        )
+        if self.pk and self.regulatory_approved_on and "regulatory_approved_on" not in errors:
+            first_open = self.setups.filter(opened_on__isnull=False).aggregate(first=models.Min("opened_on"))["first"]
+            if first_open and first_open < self.regulatory_approved_on:
+                errors["regulatory_approved_on"] = (
+                    f"A site of this study opened on {first_open:%d %b %Y}; approval cannot come after it."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def approval_target_days(self) -> int:
+        return APPROVAL_TARGET_DAYS_ADVANCED if self.advanced_therapy else APPROVAL_TARGET_DAYS
+
+    @property
+    def days_to_approval(self) -> int | None:
+        return _days(self.regulatory_submitted_on, self.regulatory_approved_on)
+
+    @property
+    def communities(self) -> list[str]:
+        """adult and paediatric from the populations; haematology when a tumour type is haematological or the
+        `haematology` capability is required. Reads prefetched tumour types and requirements when there."""
+        found = [c for c in (Community.ADULT, Community.PAEDIATRIC) if c in (self.populations or [])]
+        if self.pk and (
+            any(t.haematological for t in self.tumour_types.all())
+            or any(
+                r.capability.code == HAEMATOLOGY and r.necessity == Necessity.REQUIRED for r in self.requirements.all()
+            )
+        ):
+            found.append(Community.HAEMATOLOGY)
+        return [str(c) for c in found]
 
 
 class Necessity(models.TextChoices):
@@ -281,49 +384,70 @@ def _days(start: datetime.date | None, end: datetime.date | None) -> int | None:
 class SiteSetUp(models.Model):
     request = models.ForeignKey(FeasibilityRequest, on_delete=models.CASCADE, related_name="setups")
     centre = models.ForeignKey("capabilities.Centre", on_delete=models.PROTECT, related_name="setups")
-    regulatory_submitted_on = models.DateField(null=True, blank=True)
-    regulatory_approved_on = models.DateField(null=True, blank=True)
     selected_on = models.DateField("site selected", null=True, blank=True)
+    contract_signed_on = models.DateField("contract signed", null=True, blank=True)
+    costing_agreed_on = models.DateField("costing agreed", null=True, blank=True)
     opened_on = models.DateField("site open", null=True, blank=True)
     first_participant_on = models.DateField(null=True, blank=True)
-    advanced_therapy = models.BooleanField(default=False)
+    participants = models.PositiveIntegerField("participants recruited", default=0)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["request", "centre__name"]
         verbose_name = "site set-up"
-        constraints = [models.UniqueConstraint(fields=["request", "centre"], name="feasibility_setup_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "centre"], name="feasibility_setup_unique"),
+            models.CheckConstraint(
+                condition=models.Q(participants__gte=0),
+                name="feasibility_setup_participants_not_negative",
+                violation_error_message="Participants cannot be negative.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request.reference} at {self.centre}"
 
+    DATES = ("selected_on", "contract_signed_on", "costing_agreed_on", "opened_on", "first_participant_on")
+
     def clean(self):
-        order = [
-            ("regulatory_submitted_on", "regulatory_approved_on", "Approval cannot come before submission."),
-            ("opened_on", "first_participant_on", "The first participant cannot come before the site opens."),
-            ("regulatory_approved_on", "opened_on", "The site cannot open before approval."),
-        ]
-        errors = {}
-        for earlier, later, message in order:
-            a, b = getattr(self, earlier), getattr(self, later)
-            if a and b and b < a:
-                errors[later] = message
+        """Milestones in order (approval and selection, contract and costing before opening; opening before the
+        first participant), none in the future; each refusal on the later field."""
+        errors: dict = {}
+        _not_in_future(self, self.DATES, errors)
+        approval = self.request.regulatory_approved_on if self.request_id else None
+        _in_order(
+            self,
+            [
+                (lambda s: approval, "opened_on", "The site cannot open before the study's regulatory approval."),
+                ("selected_on", "opened_on", "The site cannot open before it was selected."),
+                ("contract_signed_on", "opened_on", "The site cannot open before its contract was signed."),
+                ("costing_agreed_on", "opened_on", "The site cannot open before its costing was agreed."),
+                ("opened_on", "first_participant_on", "The first participant cannot come before the site opens."),
+            ],
+            errors,
+        )
+        if self.first_participant_on and not self.opened_on and "opened_on" not in errors:
+            errors["opened_on"] = "Give the date the site opened before its first participant."
+        if self.participants is not None and self.participants < 0:
+            errors["participants"] = "Participants cannot be negative."
+        elif self.participants and not self.first_participant_on and "first_participant_on" not in errors:
+            errors["first_participant_on"] = "Give the date of the first participant of a site that recruited."
         if errors:
             raise ValidationError(errors)
 
-    # The UK targets, measured in calendar days.
+    # The UK targets, measured in calendar days. Regulatory milestones belong to the study (the request).
     @property
     def approval_target_days(self) -> int:
-        return APPROVAL_TARGET_DAYS_ADVANCED if self.advanced_therapy else APPROVAL_TARGET_DAYS
+        return self.request.approval_target_days
 
     @property
     def days_to_approval(self) -> int | None:
-        return _days(self.regulatory_submitted_on, self.regulatory_approved_on)
+        return self.request.days_to_approval
 
     @property
     def open_clock_start(self) -> datetime.date | None:
-        """The open clock starts at approval or site selection, whichever is later."""
-        dates = [d for d in (self.regulatory_approved_on, self.selected_on) if d]
+        """The open clock starts at the study's approval or the site's selection, whichever is later."""
+        dates = [d for d in (self.request.regulatory_approved_on, self.selected_on) if d]
         return max(dates) if dates else None
 
     @property
@@ -336,4 +460,4 @@ class SiteSetUp(models.Model):
 
     @property
     def days_overall(self) -> int | None:
-        return _days(self.regulatory_submitted_on, self.first_participant_on)
+        return _days(self.request.regulatory_submitted_on, self.first_participant_on)

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 LIST_ROUTES = sorted(prefix for prefix, viewset, _basename in router.registry if hasattr(viewset, "list"))
 # Centre staff write their own centres' capability levels; their refusal depends on the row, not the role.
 CENTRE_WRITABLE = {"centre-capabilities"}
+# Where DESIGN.md section 5 says centre staff have "none", the list itself is refused (403).
+NONE_FOR_CENTRE_STAFF = {"initiatives"}
 
 
 def url(prefix: str) -> str:
@@ -29,10 +31,18 @@ def test_it_refuses_anonymous_requests(api, prefix):
 @pytest.mark.parametrize("prefix", LIST_ROUTES)
 def test_it_lets_every_role_list_what_it_may_see(api, prefix, alice, bob, victor):
     for user in (alice, bob, victor):
+        if user is bob and prefix in NONE_FOR_CENTRE_STAFF:
+            continue
         api.force_authenticate(user)
         response = api.get(url(prefix))
         assert response.status_code == 200, (user.username, response.status_code)
         assert {"count", "next", "previous", "results"} <= set(response.json()), prefix
+
+
+@pytest.mark.parametrize("prefix", sorted(NONE_FOR_CENTRE_STAFF))
+def test_it_refuses_centre_staff_a_list_they_have_no_access_to(api, prefix, bob):
+    api.force_authenticate(bob)
+    assert api.get(url(prefix)).status_code == 403
 
 
 @pytest.mark.parametrize("prefix", LIST_ROUTES)

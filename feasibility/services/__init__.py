@@ -34,8 +34,13 @@ from feasibility.services.intake import (
 )
 from feasibility.services.matches import centre_profiles, matches_for, matches_for_spec, request_spec, spec_from_codes
 from feasibility.services.outcome import (
+    OUTCOMES,
+    REGULATORY_FIELDS,
+    SETUP_FIELDS,
     interested_responses,
+    request_regulatory_update,
     request_set_outcome,
+    setup_add,
     setup_update,
     sponsor_summary_record,
 )
@@ -49,7 +54,10 @@ __all__ = [
     "DEFAULT_RESPONSE_WORKING_DAYS",
     "REMINDER_WORKING_DAYS",
     "REOPEN_WORKING_DAYS",
+    "OUTCOMES",
+    "REGULATORY_FIELDS",
     "REQUEST_FIELDS",
+    "SETUP_FIELDS",
     "centre_profiles",
     "check_attachment",
     "default_deadline",
@@ -63,11 +71,13 @@ __all__ = [
     "matches_for_spec",
     "request_attach",
     "request_create",
+    "request_regulatory_update",
     "request_set_outcome",
     "request_spec",
     "request_submit_public",
     "request_update",
     "route_request",
+    "setup_add",
     "setup_update",
     "spec_from_codes",
     "sponsor_summary_record",

@@ -34,6 +34,10 @@ REQUEST_FIELDS = (
     "synopsis",
     "response_deadline",
     "owner",
+    "funding",
+    "regulatory_submitted_on",
+    "regulatory_approved_on",
+    "advanced_therapy",
 )
 
 

@@ -24,6 +24,7 @@ from feasibility.models import (
     Source,
 )
 from feasibility.services._common import (
+    ADVANCED_THERAPIES,
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
     REQUEST_FIELDS,
@@ -151,6 +152,8 @@ def request_create(
     if unknown:
         raise TypeError(f"Unknown request fields: {', '.join(sorted(unknown))}")
     fields = {k: v for k, v in fields.items() if v is not None or k in ("sites_sought", "patients_total")}
+    # Cell and gene therapies are advanced therapies (90 days for approval) unless the office says otherwise.
+    fields.setdefault("advanced_therapy", fields.get("modality") in ADVANCED_THERAPIES)
     request = FeasibilityRequest(
         title=(title or "").strip(),
         sponsor=sponsor,

@@ -21,7 +21,6 @@ from feasibility.models import (
     SponsorSummary,
 )
 from feasibility.services._common import (
-    ADVANCED_THERAPIES,
     _by,
     _status_label,
 )
@@ -114,46 +113,71 @@ def request_set_outcome(
     existing = set(SiteSetUp.objects.filter(request=request, centre_id__in=ids).values_list("centre_id", flat=True))
     for centre_id in ids:
         if centre_id not in existing:
-            setup = SiteSetUp(
-                request=request,
-                centre_id=centre_id,
-                selected_on=closed_on,
-                advanced_therapy=request.modality in ADVANCED_THERAPIES,
-            )
+            setup = SiteSetUp(request=request, centre_id=centre_id, selected_on=closed_on)
             _by(setup, actor).save()
     return request
 
 
-SETUP_DATES = (
-    "regulatory_submitted_on",
-    "regulatory_approved_on",
-    "selected_on",
-    "opened_on",
-    "first_participant_on",
-)
+SETUP_FIELDS = (*SiteSetUp.DATES, "participants")
+REGULATORY_FIELDS = (*FeasibilityRequest.REGULATORY_DATES, "advanced_therapy")
 
 
 @transaction.atomic
-def setup_update(*, actor, setup: SiteSetUp, advanced_therapy: bool | None = None, **dates) -> SiteSetUp:
-    """Record the set-up milestones of a selected centre; dates must come in order and not in the future."""
+def setup_update(*, actor, setup: SiteSetUp, **fields) -> SiteSetUp:
+    """Record the set-up milestones of a selected centre (selection, contract, costing, opening, first
+    participant) and its participants to date; dates must come in order and not in the future."""
     access.require(access.can_write_requests(actor), "Only the Programme Office records set-up dates.")
-    unknown = set(dates) - set(SETUP_DATES)
+    unknown = set(fields) - set(SETUP_FIELDS)
     if unknown:
         raise TypeError(f"Unknown set-up fields: {', '.join(sorted(unknown))}")
-    setup = SiteSetUp.objects.select_for_update().get(pk=setup.pk)
+    setup = SiteSetUp.objects.select_for_update().select_related("request").get(pk=setup.pk)
     if setup.request.status != RequestStatus.PLACED:
         raise ValidationError("Set-up is tracked only for placed requests.")
-    today = timezone.localdate()
-    future = {name: "This date is in the future." for name, value in dates.items() if value and value > today}
-    if future:
-        raise ValidationError(future)
-    for name, value in dates.items():
+    if "participants" in fields and fields["participants"] is None:
+        fields["participants"] = 0
+    for name, value in fields.items():
         setattr(setup, name, value)
-    if advanced_therapy is not None:
-        setup.advanced_therapy = advanced_therapy
     setup.clean()
     _by(setup, actor).save()
     return setup
+
+
+@transaction.atomic
+def setup_add(*, actor, request: FeasibilityRequest, centre: Centre, **fields) -> SiteSetUp:
+    """Follow one more site of a placed study (the sponsor added a centre after the outcome)."""
+    access.require(access.can_write_requests(actor), "Only the Programme Office records set-up dates.")
+    unknown = set(fields) - set(SETUP_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown set-up fields: {', '.join(sorted(unknown))}")
+    request = FeasibilityRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.PLACED:
+        raise ValidationError({"request": "Set-up is tracked only for placed requests."})
+    if SiteSetUp.objects.filter(request=request, centre=centre).exists():
+        raise ValidationError({"centre": f"{centre} is already followed for this study; change its set-up instead."})
+    if fields.get("participants") is None:
+        fields["participants"] = 0
+    setup = SiteSetUp(request=request, centre=centre, **fields)
+    setup.clean()
+    _by(setup, actor).save()
+    return setup
+
+
+@transaction.atomic
+def request_regulatory_update(*, actor, request: FeasibilityRequest, **fields) -> FeasibilityRequest:
+    """Record the study's combined MHRA/ethics review: submission, approval, and whether it is an advanced
+    therapy (90 days for approval). Kept on placed requests too, where set-up is followed."""
+    access.require(access.can_write_requests(actor), "Only the Programme Office records regulatory dates.")
+    unknown = set(fields) - set(REGULATORY_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown regulatory fields: {', '.join(sorted(unknown))}")
+    request = FeasibilityRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status in (RequestStatus.NOT_PLACED, RequestStatus.WITHDRAWN):
+        raise ValidationError(f"This request is {_status_label(request)}; it has no regulatory review to follow.")
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.clean_dates()
+    _by(request, actor).save(update_fields=list(fields))
+    return request
 
 
 # Reminders ---------------------------------------------------------------------------------------------

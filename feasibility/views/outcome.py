@@ -36,7 +36,7 @@ def setup_rows(setups):
     rows = []
     for setup in setups:
         stages = [
-            ("Approval", setup.days_to_approval, setup.approval_target_days, setup.regulatory_approved_on),
+            ("Approval", setup.days_to_approval, setup.approval_target_days, setup.request.regulatory_approved_on),
             ("Open", setup.days_to_open, OPEN_TARGET_DAYS, setup.opened_on),
             (
                 "First participant",

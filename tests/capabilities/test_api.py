@@ -117,6 +117,10 @@ def test_it_shows_capabilities_with_the_area_name_and_filters_by_code_and_area(a
             "name": "JACIE accreditation",
             "area": "Haematology and cellular therapy",
             "description": "",
+            "has_quantity": False,
+            "expires": True,
+            "is_tumour_type": False,
+            "haematological": False,
         }
     ]
     by_area = api.get("/api/v1/capabilities/", {"area": "Phase I unit", "page_size": 500}).json()

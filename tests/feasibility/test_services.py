@@ -427,13 +427,13 @@ def test_it_records_set_up_dates_in_order(alice, invitation, leeds):
     services.request_set_outcome(actor=alice, request=invitation.request, outcome="placed", centres=[leeds])
     setup = SiteSetUp.objects.get()
     d = TODAY - datetime.timedelta(days=100)
-    services.setup_update(
+    services.request_regulatory_update(
         actor=alice,
-        setup=setup,
+        request=invitation.request,
         regulatory_submitted_on=d,
         regulatory_approved_on=d + datetime.timedelta(days=40),
-        opened_on=d + datetime.timedelta(days=80),
     )
+    services.setup_update(actor=alice, setup=setup, selected_on=d, opened_on=d + datetime.timedelta(days=80))
     setup.refresh_from_db()
     assert setup.days_to_approval == 40
     with pytest.raises(ValidationError) as exc:

@@ -331,11 +331,15 @@ def test_it_refuses_a_viewer_recording_the_summary(client, victor, routed):
 
 def test_it_shows_set_up_against_targets(client, alice, placed):
     d = TODAY - datetime.timedelta(days=120)
+    services.request_regulatory_update(
+        actor=alice,
+        request=placed.request,
+        regulatory_submitted_on=d,
+        regulatory_approved_on=d + datetime.timedelta(days=50),
+    )
     services.setup_update(
         actor=alice,
         setup=placed,
-        regulatory_submitted_on=d,
-        regulatory_approved_on=d + datetime.timedelta(days=50),
         selected_on=d + datetime.timedelta(days=50),
         opened_on=d + datetime.timedelta(days=120),
     )

@@ -206,23 +206,25 @@ def test_it_measures_set_up_against_the_targets():
     centre = CentreFactory()
     SiteSetUpFactory(  # 60 days to open (met), 30 to first (met), 121 overall (met)
         centre=centre,
-        regulatory_submitted_on=D(2025, 1, 1),
-        regulatory_approved_on=D(2025, 2, 1),
+        request__regulatory_submitted_on=D(2025, 1, 1),
+        request__regulatory_approved_on=D(2025, 2, 1),
         selected_on=D(2025, 1, 10),
         opened_on=D(2025, 2, 1) + datetime.timedelta(60),
         first_participant_on=D(2025, 2, 1) + datetime.timedelta(90),
     )
     SiteSetUpFactory(  # clock starts at selection (later than approval): 100 to open, 41 to first, 200 overall
         centre=centre,
-        regulatory_submitted_on=D(2025, 1, 1),
-        regulatory_approved_on=D(2025, 2, 1),
+        request__regulatory_submitted_on=D(2025, 1, 1),
+        request__regulatory_approved_on=D(2025, 2, 1),
         selected_on=D(2025, 3, 1),
         opened_on=D(2025, 3, 1) + datetime.timedelta(100),
         first_participant_on=D(2025, 1, 1) + datetime.timedelta(200),
     )
-    SiteSetUpFactory(centre=centre, regulatory_approved_on=D(2025, 10, 1), opened_on=D(2025, 11, 1))  # open only
+    SiteSetUpFactory(
+        centre=centre, request__regulatory_approved_on=D(2025, 10, 1), opened_on=D(2025, 11, 1)
+    )  # open only
     SiteSetUpFactory(centre=centre, opened_on=D(2024, 11, 1), first_participant_on=D(2025, 1, 20))  # first only
-    SiteSetUpFactory(centre=centre, regulatory_approved_on=D(2025, 12, 1))  # nothing reached yet
+    SiteSetUpFactory(centre=centre, request__regulatory_approved_on=D(2025, 12, 1))  # nothing reached yet
     figures = setup_figures(Y2025)
     assert (figures["sites_opened"], figures["first_participants"]) == (3, 3)
     assert figures["median_days_to_open"] == 60.0  # 60, 100, 31
