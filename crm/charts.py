@@ -26,7 +26,14 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from capabilities.models import Modality  # noqa: E402
 from crm import kpis  # noqa: E402
 from engagements.models import EngagementKind  # noqa: E402
-from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS, OVERALL_TARGET_DAYS  # noqa: E402
+from feasibility.models import (  # noqa: E402
+    APPROVAL_TARGET_DAYS,
+    APPROVAL_TARGET_DAYS_ADVANCED,
+    FIRST_PARTICIPANT_TARGET_DAYS,
+    OPEN_TARGET_DAYS,
+    OVERALL_TARGET_DAYS,
+    Community,
+)
 
 BLUE = "#1f4e79"
 TEAL = "#1b7f79"
@@ -252,18 +259,15 @@ def populations_and_modalities(report: dict) -> str:
             _empty(left, "")
             _empty(right)
         else:
-            pops = [
-                ("Adult", feas["by_population"].get("adult", 0)),
-                ("Paediatric", feas["by_population"].get("paediatric", 0)),
-            ]
-            pops += [("Haematology", feas.get("haematology", 0)), ("Radiopharm.", feas.get("radiopharmaceutical", 0))]
+            pops = [(Community(c).label, n) for c, n in feas["by_community"].items()]
+            pops.append(("Radiopharm.", feas.get("radiopharmaceutical", 0)))
             _hbar(left, [p[0] for p in pops], [p[1] for p in pops], colour=TEAL)
             modalities = [(Modality(k).label, n) for k, n in feas["by_modality"].items() if n]
             modalities.sort(key=lambda m: -m[1])
             _hbar(right, [m[0] for m in modalities], [m[1] for m in modalities])
         for ax in (left, right):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        left.set_title("By population")
+        left.set_title("By community")
         right.set_title("By modality")
         return _svg(fig)
 
@@ -302,12 +306,16 @@ def centre_responses(report: dict) -> str:
 def setup_targets(report: dict) -> str:
     setup, previous = report["setup"], report["previous_year"]["setup"]
     stages = [
-        (f"Open within {OPEN_TARGET_DAYS} days", "pct_open_within_60"),
+        (
+            f"Approval within {APPROVAL_TARGET_DAYS} ({APPROVAL_TARGET_DAYS_ADVANCED}) days",
+            "pct_approval_within_target",
+        ),
+        (f"Site open within {OPEN_TARGET_DAYS} days", "pct_open_within_60"),
         (f"First participant within {FIRST_PARTICIPANT_TARGET_DAYS} days", "pct_first_within_30"),
-        (f"Within {OVERALL_TARGET_DAYS} days overall", "pct_within_150"),
+        (f"Study within {OVERALL_TARGET_DAYS} days", "pct_within_150"),
     ]
     with matplotlib.rc_context(STYLE):
-        fig, ax = _figure(height=2.5)
+        fig, ax = _figure(height=2.9)
         if all(setup[key] is None and previous[key] is None for _, key in stages):
             _empty(ax, "No site set-up milestones in this period")
         else:
@@ -331,7 +339,7 @@ def setup_targets(report: dict) -> str:
             ax.invert_yaxis()
             ax.set_xlim(0, 118)
             _legend(fig)
-        ax.set_title("Site set-up against the UK targets")
+        ax.set_title("Commercial studies against the UK set-up targets")
         return _svg(fig)
 
 

@@ -47,6 +47,7 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
             | {"drawn": [drawn[n] for n in chapter["charts"]], "laid_out": [tables[n] for n in chapter["tables"]]}
             for chapter in reports.chapters(report)
         ],
+        "plans_table": tables["plans"],
         "definitions": reports.DEFINITIONS,
         "generated_at": timezone.now(),
         "SITE_NAME": settings.SITE_NAME,
