@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +10,9 @@ from capabilities import selectors
 from crm import permissions as access
 from crm import reports
 from crm.report_views import linked_headlines, trace_links, trace_url
-from feasibility.models import CLOSED_STATUSES
+from feasibility import kpis
+from feasibility.models import CLOSED_STATUSES, Funding, RequestStatus
+from feasibility.workdays import add_working_days
 
 DASHBOARD_HEADLINES = [
     "engagements",
@@ -27,6 +29,7 @@ SCORECARD_DAYS = 365
 FOLLOW_UPS_SHOWN = 10
 OUTSTANDING_SHOWN = 10
 TO_ANSWER_SHOWN = 20
+SETUP_WARNING_WORKING_DAYS = 10
 
 
 def _charts(figures: dict) -> dict:
@@ -99,6 +102,106 @@ def _to_answer(user, today: datetime.date) -> dict:
     }
 
 
+def _flagged(awaited: kpis.Awaited | None, today: datetime.date, warn_until: datetime.date, **row) -> dict | None:
+    if awaited is None:
+        return None
+    flag = kpis.risk(awaited.deadline, today, warn_until)
+    if flag is None:
+        return None
+    return {
+        **row,
+        "milestone": awaited.milestone,
+        "deadline": awaited.deadline,
+        "flag": flag,
+        "days": abs((awaited.deadline - today).days),
+    }
+
+
+def _setups_awaited(user, today: datetime.date) -> dict:
+    """Commercial sites and studies at risk (the awaited milestone's deadline within 10 UK working days) or
+    overdue, soonest deadline (so the most overdue) first. Only the open set-ups are read, as values: 2 queries.
+    Centre staff see their own centres' sites; studies are for those who read the whole network."""
+    warn_by_nation: dict[str, datetime.date] = {}
+
+    def warn_until(nation: str) -> datetime.date:
+        if nation not in warn_by_nation:
+            warn_by_nation[nation] = add_working_days(today, SETUP_WARNING_WORKING_DAYS, nation)
+        return warn_by_nation[nation]
+
+    open_sites = (
+        access.visible_setups(user)
+        .filter(request__funding=Funding.COMMERCIAL, request__status=RequestStatus.PLACED)
+        .filter(first_participant_on__isnull=True)
+        .values(
+            "pk",
+            "request_id",
+            "request__reference",
+            "request__title",
+            "request__regulatory_approved_on",
+            "centre__name",
+            "centre__nation",
+            "selected_on",
+            "opened_on",
+        )
+    )
+    sites = []
+    for s in open_sites:
+        awaited = kpis.awaited_by_site(
+            approved=s["request__regulatory_approved_on"],
+            selected=s["selected_on"],
+            opened=s["opened_on"],
+            first_participant=None,
+        )
+        row = _flagged(
+            awaited,
+            today,
+            warn_until(s["centre__nation"]),
+            request_id=s["request_id"],
+            reference=s["request__reference"],
+            title=s["request__title"],
+            centre=s["centre__name"],
+        )
+        if row:
+            sites.append(row)
+    studies = []
+    if access.reads_everything(user):
+        open_studies = (
+            access.visible_requests(user)
+            .commercial()
+            .filter(status=RequestStatus.PLACED, regulatory_submitted_on__isnull=False)
+            .annotate(first_anywhere=Min("setups__first_participant_on"))
+            .filter(first_anywhere__isnull=True)
+            .values("pk", "reference", "title", "regulatory_submitted_on", "regulatory_approved_on", "advanced_therapy")
+        )
+        for r in open_studies:
+            awaited = kpis.awaited_by_study(
+                submitted=r["regulatory_submitted_on"],
+                approved=r["regulatory_approved_on"],
+                advanced_therapy=r["advanced_therapy"],
+                first_participant_anywhere=None,
+            )
+            row = _flagged(
+                awaited, today, warn_until("england"), request_id=r["pk"], reference=r["reference"], title=r["title"]
+            )
+            if row:
+                studies.append(row)
+    sites.sort(key=_by_deadline)
+    studies.sort(key=_by_deadline)
+    return {
+        "sites_awaited": sites,
+        "studies_awaited": studies,
+        "awaited_groups": [
+            {"title": "Studies", "rows": studies, "testid": "studies-awaited", "sites": False},
+            {"title": "Sites", "rows": sites, "testid": "sites-awaited", "sites": True},
+        ],
+        "can_open_requests": access.reads_everything(user),
+    }
+
+
+def _by_deadline(row: dict) -> tuple:
+    return row["deadline"], row["reference"], row.get("centre", "")
+
+
 def dashboard_context(user) -> dict:
     today = timezone.localdate()
     context: dict = {"today": today, "role": user.role, "links": _links(today.year)}
@@ -108,6 +211,8 @@ def dashboard_context(user) -> dict:
         context.update(_my_follow_ups(user, today))
         context.update(_outstanding_answers(user, today))
         context["profiles_to_check"] = selectors.stale_and_expiring(today)
+    if access.reads_everything(user) or access.is_centre_staff(user):
+        context.update(_setups_awaited(user, today))
     if access.is_centre_staff(user):
         context["own_centres"] = list(access.own_centres(user))
         context["scorecards"] = reports.centre_scorecards(

@@ -28,6 +28,7 @@ NAVIGATION = [
             Link("Contacts", "engagements:contact-list", access.can_read_engagements),
             Link("Events", "engagements:event-list", access.can_read_engagements),
             Link("Engagements", "engagements:engagement-list", access.can_read_engagements),
+            Link("Initiatives", "engagements:initiative-list", access.can_read_engagements),
             Link("Follow-ups", "engagements:followup-list", access.can_write_engagements),
             Link("Import", "engagements:import", access.can_write_engagements),
             Link("Contacts to review", "engagements:contact-review", access.can_write_engagements),

@@ -11,7 +11,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from engagements.models import Contact, Engagement, Event, FollowUp, Organisation
+from engagements.models import Contact, Engagement, Event, FollowUp, Initiative, Organisation
 
 SEED = 2026
 
@@ -57,6 +57,13 @@ ORGANISATIONS = [
     ("Lumora Diagnostics", "medtech", "startup", "United Kingdom", "pan-tumour", "liquid biopsy"),
     ("Marisco Biologics", "biotech", "sme", "Canada", "cervical", "vaccine"),
     ("Nettlebed Oncology", "biotech", "startup", "United Kingdom", "paediatric leukaemia", "cell therapy"),
+    # Partners: they count apart from industry in the report (DESIGN.md section 7, second round).
+    ("National Institute for Health and Care Research", "research_network", "", "United Kingdom", "", ""),
+    ("Cancer Research UK", "charity", "", "United Kingdom", "pan-tumour", ""),
+    ("Northbridge NIHR Clinical Research Facility", "research_network", "", "United Kingdom", "", ""),
+    ("UK Clinical Research Delivery network (UKCRD)", "research_network", "", "United Kingdom", "", ""),
+    ("Medicines and Healthcare products Regulatory Agency", "regulator", "", "United Kingdom", "", ""),
+    ("Office for Life Sciences", "government", "", "United Kingdom", "", ""),
 ]
 
 FIRST_NAMES = [
@@ -75,16 +82,69 @@ JOB_TITLES = [
     "Business Development Director", "Translational Science Lead",
 ]  # fmt: skip
 
-# name, kind, month, day, days long, place, virtual
+# name, kind, month, day, days long, place, virtual, scope, the network's part, attendees (events it runs)
 EVENT_SERIES = [
-    ("ASCO Annual Meeting", "conference", 5, 30, 5, "Chicago", False),
-    ("ESMO Congress", "conference", 10, 17, 5, "Barcelona", False),
-    ("AACR Annual Meeting", "conference", 4, 25, 5, "San Diego", False),
-    ("NCRI-style UK Cancer Research Conference", "conference", 11, 3, 3, "Liverpool", False),
-    ("Early-Phase Trials Industry Webinar", "webinar", 2, 12, 1, "", True),
-    ("Radioligand Therapy Roundtable", "roundtable", 9, 9, 1, "London", False),
-    ("Paediatric Early-Phase Industry Day", "workshop", 3, 18, 1, "Manchester", False),
-]
+    ("ASCO Annual Meeting", "conference", 5, 30, 5, "Chicago", False, "international", "attended", None),
+    ("ESMO Congress", "conference", 10, 17, 5, "Barcelona", False, "international", "presented", None),
+    ("AACR Annual Meeting", "conference", 4, 25, 5, "San Diego", False, "international", "attended", None),
+    ("NCRI-style UK Cancer Research Conference", "conference", 11, 3, 3, "Liverpool", False, "national", "exhibited", None),
+    ("BioIndustry Association Bioscience Forum", "conference", 6, 24, 2, "London", False, "national", "exhibited", None),
+    ("Early-Phase Trials Industry Webinar", "webinar", 2, 12, 1, "", True, "national", "hosted", 140),
+    ("Radioligand Therapy Roundtable", "roundtable", 9, 9, 1, "London", False, "national", "hosted", 28),
+    ("Paediatric Early-Phase Industry Day", "workshop", 3, 18, 1, "Manchester", False, "national", "hosted", 65),
+    ("Early-Phase Research Nurse Education Webinar", "education", 7, 8, 1, "", True, "national", "hosted", 210),
+    ("MHRA Combined Review Roundtable", "roundtable", 1, 21, 1, "London", False, "national", "hosted", 22),
+]  # fmt: skip
+
+# title, kind, summary, partner organisations, events (series names), started (months back; None: not yet),
+# ended (months back; None: ongoing), status, outputs
+INITIATIVES = [
+    (
+        "Early-phase education webinar series",
+        "education",
+        "Quarterly webinars for research nurses, pharmacists and junior doctors new to first-in-human trials.",
+        ["National Institute for Health and Care Research"],
+        ["Early-Phase Research Nurse Education Webinar", "Early-Phase Trials Industry Webinar"],
+        26, None, "active",
+        "Eight webinars so far; recordings in the network's learning library.",
+    ),
+    (
+        "Junior Investigator Network",
+        "early_career",
+        "Pairs trainee investigators with experienced phase I principal investigators across the centres.",
+        ["Cancer Research UK"],
+        [],
+        20, None, "active",
+        "Two cohorts; trainees named as sub-investigators on network studies.",
+    ),
+    (
+        "Patient information tool for first-in-human trials",
+        "patient_information",
+        "Plain-language explainer and consent support co-developed with patients and an industry partner.",
+        ["Astrelis Pharma", "Beacon Children's Cancer Trust"],
+        [],
+        18, 6, "completed",
+        "Published online; adopted by six centres' patient information packs.",
+    ),
+    (
+        "Combined review readiness with the regulator",
+        "regulatory",
+        "Feedback from the network's sites and sponsors on the combined MHRA and ethics review timelines.",
+        ["Medicines and Healthcare products Regulatory Agency"],
+        ["MHRA Combined Review Roundtable"],
+        14, None, "active",
+        "A shared checklist that cut resubmissions; timelines tracked on the set-up dashboard.",
+    ),
+    (
+        "Early-phase capacity with the clinical research facilities",
+        "partnership",
+        "Joint plan with the NIHR clinical research facilities to open more phase I beds to industry studies.",
+        ["Northbridge NIHR Clinical Research Facility", "UK Clinical Research Delivery network (UKCRD)"],
+        [],
+        None, None, "planned",
+        "",
+    ),
+]  # fmt: skip
 
 SUBJECTS = [
     "Pipeline update and early-phase plans",
@@ -118,11 +178,22 @@ def demo_start(today: datetime.date) -> datetime.date:
 
 def _event_days(today: datetime.date):
     """Each series' editions from the demo's start to six months ahead, as (name, starts_on, ...)."""
-    for name, kind, month, day, length, place, virtual in EVENT_SERIES:
+    for name, kind, month, day, length, place, virtual, scope, part, attendees in EVENT_SERIES:
         for year in range(today.year - 2, today.year + 1):
             starts_on = datetime.date(year, month, day)
             if demo_start(today) <= starts_on <= today + datetime.timedelta(days=180):
-                yield f"{name} {year}", kind, starts_on, starts_on + datetime.timedelta(days=length - 1), place, virtual
+                yield {
+                    "name": f"{name} {year}",
+                    "kind": kind,
+                    "starts_on": starts_on,
+                    "ends_on": starts_on + datetime.timedelta(days=length - 1),
+                    "place": place,
+                    "virtual": virtual,
+                    "scope": scope,
+                    "participation": part,
+                    # Only the events held so far have a head count.
+                    "attendees": attendees + 10 * (year - today.year + 2) if attendees and starts_on <= today else None,
+                }
 
 
 @transaction.atomic
@@ -177,11 +248,8 @@ def seed(*, users, centres) -> dict[str, int]:
         contacts.append(contact)
 
     events = []
-    for name, kind, starts_on, ends_on, place, virtual in _event_days(today):
-        event, created = Event.objects.get_or_create(
-            name=name,
-            defaults={"kind": kind, "starts_on": starts_on, "ends_on": ends_on, "place": place, "virtual": virtual},
-        )
+    for fields in _event_days(today):
+        event, created = Event.objects.get_or_create(name=fields.pop("name"), defaults=fields)
         if created and staff:
             event.staff_attending.set(staff[: 1 + rng.randint(0, len(staff) - 1)])
         events.append(event)
@@ -238,10 +306,41 @@ def seed(*, users, centres) -> dict[str, int]:
                     text=rng.choice(FOLLOW_UPS),
                 )
                 follow_ups_made += 1
+    initiatives_made = _seed_initiatives(today, organisations, events)
     return {
         "organisations": len(organisations),
         "contacts": len(contacts),
         "events": len(events),
+        "initiatives": initiatives_made,
         "engagements": engagements_made,
         "follow-ups": follow_ups_made,
     }
+
+
+def _months_back(today: datetime.date, months: int | None) -> datetime.date | None:
+    if months is None:
+        return None
+    index = today.year * 12 + today.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _seed_initiatives(today: datetime.date, organisations, events) -> int:
+    """The network's capability-building work; found by title, so a rerun adds nothing."""
+    by_name = {org.name: org for org in organisations}
+    made = 0
+    for title, kind, summary, partners, series, started, ended, status, outputs in INITIATIVES:
+        if Initiative.objects.filter(title=title).exists():
+            continue
+        initiative = Initiative.objects.create(
+            title=title,
+            kind=kind,
+            summary=summary,
+            started_on=_months_back(today, started),
+            ended_on=_months_back(today, ended),
+            status=status,
+            outputs=outputs,
+        )
+        initiative.organisations.set([by_name[name] for name in partners if name in by_name])
+        initiative.events.set([e for e in events if any(e.name.startswith(s) for s in series) and e.starts_on <= today])
+        made += 1
+    return made

@@ -10,9 +10,10 @@ from engagements.models import (
     EngagementKind,
     Event,
     FollowUp,
+    Initiative,
     Organisation,
 )
-from engagements.services import CONTACT_FIELDS, ORGANISATION_FIELDS
+from engagements.services import CONTACT_FIELDS, INITIATIVE_FIELDS, ORGANISATION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -93,7 +94,20 @@ class ContactForm(_ServiceModelForm):
 class EventForm(_ServiceModelForm):
     class Meta:
         model = Event
-        fields = ["name", "kind", "starts_on", "ends_on", "place", "virtual", "website", "staff_attending", "notes"]
+        fields = [
+            "name",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "place",
+            "virtual",
+            "scope",
+            "participation",
+            "attendees",
+            "website",
+            "staff_attending",
+            "notes",
+        ]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -224,3 +238,21 @@ class ImportForm(forms.Form):
         label="CSV file (UTF-8, at most 5 MB)",
         help_text="The first row names the columns; “Columns” says what each kind needs.",
     )
+
+
+class InitiativeForm(_ServiceModelForm):
+    class Meta:
+        model = Initiative
+        fields = [*INITIATIVE_FIELDS, "organisations", "events"]
+        widgets = {
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "outputs": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.filter(merged_into__isnull=True)
+        self.fields["organisations"].help_text = "Partners and companies it is run with (hold Ctrl to choose several)."
+        self.fields["events"].help_text = "Webinars, courses or meetings it ran."

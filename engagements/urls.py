@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements import views
+from engagements import initiative_views, views
 
 app_name = "engagements"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("events/upcoming.ics", views.events_ics, name="events-ics"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("events/<int:pk>/edit/", views.event_edit, name="event-edit"),
+    path("initiatives/", initiative_views.initiative_list, name="initiative-list"),
+    path("initiatives/new/", initiative_views.initiative_create, name="initiative-create"),
+    path("initiatives/<int:pk>/", initiative_views.initiative_detail, name="initiative-detail"),
+    path("initiatives/<int:pk>/edit/", initiative_views.initiative_edit, name="initiative-edit"),
     path("engagements/", views.engagement_list, name="engagement-list"),
     path("engagements/log/", views.engagement_log, name="engagement-log"),
     path("engagements/type-ahead/", views.typeahead, name="typeahead"),

@@ -12,7 +12,7 @@ import random
 
 from django.utils import timezone
 
-from capabilities.models import Capability, Centre, ModalityRule
+from capabilities.models import HAEMATOLOGICAL_TUMOUR_CODES, HAEMATOLOGY, Capability, Centre, ModalityRule
 from crm.models import Role
 from engagements.models import Organisation
 from feasibility import matching, services
@@ -36,39 +36,176 @@ FALLBACK_SPONSORS = [
     ("Aurelis Medicines", "pharma"),
 ]
 ASSET_PREFIXES = ["XB", "NVX", "KT", "ORB", "LUM", "TRX", "ZEN", "HLX", "CRV", "AUR", "QP", "MRX"]
-MODALITIES = [
-    ("small_molecule", 30),
-    ("antibody", 15),
-    ("adc", 14),
-    ("bispecific", 11),
-    ("radioligand", 8),
-    ("cell_therapy", 7),
-    ("gene_therapy", 3),
-    ("vaccine", 4),
-    ("oncolytic_virus", 3),
-    ("other", 5),
+# Study designs a clinician finds plausible: each modality with a target and the tumour types it is studied in
+# (BCMA in myeloma, CD19 CAR-T in lymphoma and ALL, 177Lu-PSMA in prostate cancer...). Weighted by how often
+# such opportunities reach an early-phase network. (modality, target, tumour codes, setting, populations,
+# weight). Tumour codes missing from an edited taxonomy are skipped.
+ADULT, PAEDIATRIC, BOTH = ["adult"], ["paediatric"], ["adult", "paediatric"]
+STUDY_DESIGNS = [
+    (
+        "small_molecule",
+        "KRAS G12C",
+        ["tumour.lung", "tumour.colorectal"],
+        "KRAS G12C-mutant advanced solid tumours",
+        ADULT,
+        7,
+    ),
+    (
+        "small_molecule",
+        "PRMT5 (MTA-cooperative)",
+        ["tumour.lung", "tumour.pancreatic"],
+        "MTAP-deleted advanced solid tumours",
+        ADULT,
+        4,
+    ),
+    ("small_molecule", "FGFR2", ["tumour.hepatobiliary"], "FGFR2 fusion-positive cholangiocarcinoma", ADULT, 3),
+    (
+        "small_molecule",
+        "menin",
+        ["tumour.leukaemia"],
+        "relapsed KMT2A-rearranged or NPM1-mutant acute leukaemia",
+        BOTH,
+        3,
+    ),
+    (
+        "small_molecule",
+        "BCL-2",
+        ["tumour.lymphoma", "tumour.leukaemia"],
+        "relapsed or refractory B-cell malignancies",
+        ADULT,
+        2,
+    ),
+    ("small_molecule", "ALK", ["tumour.neuroblastoma"], "relapsed ALK-altered neuroblastoma", PAEDIATRIC, 2),
+    ("antibody", "PD-1 x LAG-3", ["tumour.melanoma"], "PD-1-refractory advanced melanoma", ADULT, 4),
+    ("antibody", "CD47", ["tumour.leukaemia"], "higher-risk myelodysplastic syndromes and AML", ADULT, 2),
+    (
+        "antibody",
+        "GD2",
+        ["tumour.neuroblastoma", "tumour.paediatric_solid"],
+        "relapsed high-risk neuroblastoma",
+        PAEDIATRIC,
+        2,
+    ),
+    (
+        "adc",
+        "TROP2",
+        ["tumour.breast", "tumour.lung"],
+        "previously treated metastatic breast and lung cancers",
+        ADULT,
+        5,
+    ),
+    (
+        "adc",
+        "HER2",
+        ["tumour.gastro_oesophageal", "tumour.breast"],
+        "HER2-expressing advanced gastro-oesophageal and breast cancers",
+        ADULT,
+        4,
+    ),
+    (
+        "adc",
+        "B7-H3",
+        ["tumour.lung", "tumour.prostate"],
+        "small-cell lung cancer and metastatic castration-resistant prostate cancer",
+        ADULT,
+        3,
+    ),
+    (
+        "adc",
+        "CLDN18.2",
+        ["tumour.gastro_oesophageal", "tumour.pancreatic"],
+        "CLDN18.2-positive gastro-oesophageal and pancreatic cancers",
+        ADULT,
+        3,
+    ),
+    ("adc", "CD19", ["tumour.lymphoma"], "relapsed or refractory diffuse large B-cell lymphoma", ADULT, 2),
+    (
+        "bispecific",
+        "DLL3 x CD3",
+        ["tumour.lung", "tumour.neuroendocrine"],
+        "extensive-stage small-cell lung cancer and DLL3-positive neuroendocrine carcinomas",
+        ADULT,
+        4,
+    ),
+    ("bispecific", "BCMA x CD3", ["tumour.myeloma"], "relapsed or refractory multiple myeloma", ADULT, 4),
+    ("bispecific", "CD20 x CD3", ["tumour.lymphoma"], "relapsed or refractory B-cell non-Hodgkin lymphoma", ADULT, 3),
+    ("bispecific", "GPRC5D x CD3", ["tumour.myeloma"], "triple-class-exposed multiple myeloma", ADULT, 2),
+    ("radioligand", "PSMA (177Lu)", ["tumour.prostate"], "metastatic castration-resistant prostate cancer", ADULT, 4),
+    (
+        "radioligand",
+        "SSTR2 (177Lu)",
+        ["tumour.neuroendocrine"],
+        "somatostatin receptor-positive neuroendocrine tumours",
+        ADULT,
+        2,
+    ),
+    (
+        "radioligand",
+        "FAP (225Ac)",
+        ["tumour.pancreatic", "tumour.sarcoma"],
+        "FAP-expressing advanced solid tumours",
+        ADULT,
+        2,
+    ),
+    (
+        "cell_therapy",
+        "CD19",
+        ["tumour.lymphoma", "tumour.leukaemia"],
+        "relapsed or refractory B-cell lymphoma and B-ALL",
+        BOTH,
+        3,
+    ),
+    ("cell_therapy", "BCMA", ["tumour.myeloma"], "relapsed or refractory multiple myeloma", ADULT, 3),
+    (
+        "cell_therapy",
+        "GD2",
+        ["tumour.neuroblastoma", "tumour.brain"],
+        "relapsed neuroblastoma and diffuse midline glioma",
+        PAEDIATRIC,
+        2,
+    ),
+    ("cell_therapy", "MAGE-A4 (TCR-T)", ["tumour.sarcoma"], "MAGE-A4-positive synovial sarcoma", ADULT, 1),
+    (
+        "gene_therapy",
+        "IL-12",
+        ["tumour.melanoma", "tumour.head_neck"],
+        "injectable advanced melanoma and head and neck cancer",
+        ADULT,
+        2,
+    ),
+    ("vaccine", "neoantigen", ["tumour.melanoma", "tumour.lung"], "resected high-risk melanoma and NSCLC", ADULT, 3),
+    (
+        "oncolytic_virus",
+        "HSV-1",
+        ["tumour.melanoma", "tumour.head_neck"],
+        "injectable advanced solid tumours",
+        ADULT,
+        2,
+    ),
+    (
+        "other",
+        "cereblon (molecular glue)",
+        ["tumour.myeloma", "tumour.lymphoma"],
+        "relapsed myeloma and lymphoma",
+        ADULT,
+        2,
+    ),
 ]
-PHASES = [("phase_1", 60), ("phase_1_2", 25), ("phase_0", 5), ("phase_2", 10)]
 DESIGNS = {
     "small_molecule": "oral {target} inhibitor",
     "antibody": "anti-{target} monoclonal antibody",
     "adc": "{target}-directed antibody-drug conjugate",
-    "bispecific": "{target} x CD3 bispecific T-cell engager",
+    "bispecific": "{target} bispecific T-cell engager",
     "radioligand": "{target}-targeted radioligand therapy",
     "cell_therapy": "autologous {target} CAR-T cell therapy",
-    "gene_therapy": "{target} gene therapy",
-    "vaccine": "personalised neoantigen vaccine",
-    "oncolytic_virus": "intratumoural oncolytic virus",
-    "other": "first-in-class {target} modulator",
+    "gene_therapy": "intratumoural {target} gene therapy",
+    "vaccine": "personalised {target} mRNA vaccine",
+    "oncolytic_virus": "{target} oncolytic virus",
+    "other": "{target} degrader",
 }
-TARGETS = ["KRAS G12C", "HER2", "TROP2", "B7-H3", "CLDN18.2", "PSMA", "FGFR2", "DLL3", "CD19", "BCMA", "MTAP", "PRMT5"]
-SETTINGS = [
-    "advanced solid tumours",
-    "relapsed or refractory disease",
-    "previously treated metastatic disease",
-    "biomarker-selected advanced cancers",
-]
-PAEDIATRIC_SETTINGS = ["relapsed paediatric solid tumours", "children and young people with refractory leukaemia"]
+# Most opportunities are commercial; some are industry-funded with an academic sponsor (collaborative) or academic.
+FUNDING = [("commercial", 82), ("collaborative", 12), ("non_commercial", 6)]
+PHASES = [("phase_1", 60), ("phase_1_2", 25), ("phase_0", 5), ("phase_2", 10)]
 DECLINE_REASONS = [("no_capacity", 40), ("competing_trial", 25), ("no_population", 20), ("missing_capability", 10)]
 INTEREST_COMMENTS = [
     "Strong fit with our phase I unit; slots available from next quarter.",
@@ -96,7 +233,8 @@ def _weighted(rng: random.Random, pairs):
 
 
 def _sponsors(rng) -> list[Organisation]:
-    sponsors = list(Organisation.objects.filter(merged_into__isnull=True).exclude(kind__in=["nhs", "regulator"]))
+    """Industry sponsors: companies bring commercial (and fund collaborative) studies."""
+    sponsors = list(Organisation.objects.filter(merged_into__isnull=True).industry())
     if not sponsors:
         for name, kind in FALLBACK_SPONSORS:
             org, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind, "country": "United Kingdom"})
@@ -117,6 +255,9 @@ def seed(*, users, centres) -> dict[str, int]:
     today = timezone.localdate()
     office = [u for u in users.values() if u.role == Role.PROGRAMME_OFFICE] or [None]
     sponsors = _sponsors(rng)
+    academics = list(
+        Organisation.objects.filter(merged_into__isnull=True, kind__in=["academic", "nhs", "charity"]).order_by("name")
+    )
     centre_list = [c for c in Centre.objects.order_by("name") if c.active]
     by_id = {c.pk: c for c in centre_list}
     profiles = services.centre_profiles(centre_list, today)
@@ -168,6 +309,7 @@ def seed(*, users, centres) -> dict[str, int]:
                 received=received,
                 today=today,
                 sponsors=sponsors,
+                academics=academics,
                 office=office,
                 tumours=tumours,
                 common=common,
@@ -184,25 +326,31 @@ def seed(*, users, centres) -> dict[str, int]:
     return counts
 
 
-def _seed_request(rng, *, reference, received, today, sponsors, office, tumours, common, others, capabilities, rules,
+def _seed_request(rng, *, reference, received, today, sponsors, academics, office, tumours, common, others, capabilities, rules,
                   profiles, any_profile, centre_list, by_id) -> dict[str, int]:  # fmt: skip
     counts = {"requests": 0, "invitations": 0, "responses": 0, "summaries": 0, "set-ups": 0}
     # Draw every random choice even for an existing request, so reruns stay in step.
-    modality = _weighted(rng, MODALITIES)
+    modality, target, tumour_codes, setting, populations, _weight = _weighted(
+        rng, [(design, design[-1]) for design in STUDY_DESIGNS]
+    )
+    funding = _weighted(rng, FUNDING)
     phase = _weighted(rng, PHASES)
-    roll = rng.random()
-    populations = ["paediatric"] if roll < 0.1 else (["adult", "paediatric"] if roll < 0.15 else ["adult"])
     asset = f"{rng.choice(ASSET_PREFIXES)}-{rng.randrange(100, 990)}"
-    target = rng.choice(TARGETS)
-    setting = rng.choice(PAEDIATRIC_SETTINGS if populations == ["paediatric"] else SETTINGS)
     design = DESIGNS[modality].format(target=target)
     article = "an" if design[0].lower() in "aeiou" else "a"
     kind = "First-in-human" if phase in ("phase_0", "phase_1") else "Phase I/II"
     title = f"{kind} study of {asset}, {article} {design}, in {setting}"
-    tumour_codes = rng.sample(tumours, k=min(len(tumours), rng.choice([0, 1, 1, 2])))
+    tumour_codes = [code for code in tumour_codes if code in tumours]
+    haematological = any(code in HAEMATOLOGICAL_TUMOUR_CODES for code in tumour_codes)
     required = rng.sample(common, k=min(len(common), rng.choice([0, 1, 1, 2])))
+    if haematological and HAEMATOLOGY in capabilities and rng.random() < 0.5:
+        required = [HAEMATOLOGY, *[c for c in required if c != HAEMATOLOGY]]
     preferred = [c for c in rng.sample(others, k=min(len(others), rng.choice([0, 1, 2, 3]))) if c not in required]
     sponsor = rng.choice(sponsors)
+    academic_sponsor = rng.choice(academics) if academics else sponsor
+    if funding != "commercial":
+        # Collaborative: industry-funded with an academic or NHS sponsor; non-commercial: academic throughout.
+        sponsor = academic_sponsor
     owner = rng.choice(office)
     sites = rng.choice([2, 3, 4, 5, 6, 8])
     patients = rng.choice([24, 30, 40, 60, 80, 120])
@@ -224,6 +372,7 @@ def _seed_request(rng, *, reference, received, today, sponsors, office, tumours,
         modality=modality,
         phase=phase,
         populations=populations,
+        funding=funding,
         sites_sought=sites,
         patients_total=patients,
         planned_start=received + datetime.timedelta(days=120 + 30 * rng.randrange(0, 4)),
@@ -410,10 +559,20 @@ def _seed_setup(rng, request, centre, selected_on, today) -> int:
         days=rng.randrange(15, 60) if rng.random() < 0.85 else rng.randrange(61, 110)
     )
     first = opened + datetime.timedelta(days=rng.randrange(5, 30) if rng.random() < 0.85 else rng.randrange(31, 60))
+    # The national costing review and the contract run alongside approval and often hold the opening up.
+    costing = selected_on + datetime.timedelta(days=rng.randrange(10, 40))
+    contract = selected_on + datetime.timedelta(days=rng.randrange(20, 55))
     setup, created = SiteSetUp.objects.get_or_create(
         request=request, centre=centre, defaults={"selected_on": selected_on}
     )
     setup.opened_on = opened if opened <= today and approved else None
+    if setup.opened_on:
+        costing, contract = min(costing, opened), min(contract, opened)
+    setup.costing_agreed_on = costing if costing <= today else None
+    setup.contract_signed_on = contract if contract <= today else None
     setup.first_participant_on = first if first <= today and setup.opened_on else None
+    # Recruitment to date: about one participant a month since the first, a little faster at busy sites.
+    months = (today - setup.first_participant_on).days // 30 if setup.first_participant_on else -1
+    setup.participants = months + 1 + rng.randrange(0, 3) if months >= 0 else 0
     setup.save()
     return int(created)

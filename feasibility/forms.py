@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
 from engagements.models import Contact, Organisation
-from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Phase, RequestStatus
-from feasibility.services import ATTACHMENT_EXTENSIONS
+from feasibility.models import Decision, DeclineReason, FeasibilityRequest, Funding, Phase, RequestStatus
+from feasibility.services import ADVANCED_THERAPIES, ATTACHMENT_EXTENSIONS
 
 POPULATION_CHOICES = [(code, code.title()) for code in POPULATION_CODES]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,6 +67,19 @@ class RequestForm(forms.Form):
     )
     under_nda = forms.BooleanField(required=False, initial=True, label="Under the network confidentiality agreement")
     synopsis = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    funding = forms.ChoiceField(
+        choices=Funding.choices,
+        initial=Funding.COMMERCIAL,
+        required=False,
+        help_text="The UK set-up targets count commercial studies only.",
+    )
+    regulatory_submitted_on = forms.DateField(required=False, widget=DATE, label="Regulatory submission")
+    regulatory_approved_on = forms.DateField(required=False, widget=DATE, label="Regulatory approval")
+    advanced_therapy = forms.BooleanField(
+        required=False,
+        label="Advanced therapy (ATMP)",
+        help_text="90 days for approval instead of 60; always so for cell and gene therapies.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +104,9 @@ class RequestForm(forms.Form):
         data["requirements"] = [(c, "required") for c in required] + [(c, "preferred") for c in preferred]
         data["tumour_types"] = list(data["tumour_types"])
         data["sponsor_contacts"] = list(data["sponsor_contacts"])
+        data["advanced_therapy"] = data.get("advanced_therapy") or data.get("modality") in ADVANCED_THERAPIES
+        if not data.get("funding"):
+            data.pop("funding", None)  # left unchosen: commercial on a new request, unchanged on an edit
         return data
 
     @classmethod

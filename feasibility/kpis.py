@@ -193,3 +193,69 @@ def share_status(share: float | None, goal: float = 90.0) -> str:
     if share is None:
         return PENDING
     return MET if share >= goal else MISSED
+
+
+# Set-ups awaited: what each open site or study waits for, and by when (DESIGN.md section 7, second round).
+AT_RISK, OVERDUE = "at_risk", "overdue"
+APPROVAL, OPENING, FIRST_PARTICIPANT, STUDY_150 = "approval", "opening", "first participant", "150 days"
+
+
+@dataclass(frozen=True)
+class Awaited:
+    milestone: str
+    deadline: datetime.date
+
+
+def _after(start: datetime.date, days: int) -> datetime.date:
+    """The last day a target of `days` days from `start` is met on (day `days`; missed on day `days + 1`)."""
+    return start + datetime.timedelta(days=days)
+
+
+def awaited_by_site(
+    *,
+    approved: datetime.date | None,
+    selected: datetime.date | None,
+    opened: datetime.date | None,
+    first_participant: datetime.date | None,
+) -> Awaited | None:
+    """The milestone a site waits for: opening (60 days from the later of the study's approval and the site's
+    selection; both needed), then its first participant (30 days from opening). None once recruited, or while
+    the open clock has not started."""
+    from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS
+
+    if first_participant:
+        return None
+    if opened:
+        return Awaited(FIRST_PARTICIPANT, _after(opened, FIRST_PARTICIPANT_TARGET_DAYS))
+    if approved and selected:
+        return Awaited(OPENING, _after(max(approved, selected), OPEN_TARGET_DAYS))
+    return None
+
+
+def awaited_by_study(
+    *,
+    submitted: datetime.date | None,
+    approved: datetime.date | None,
+    advanced_therapy: bool,
+    first_participant_anywhere: datetime.date | None,
+) -> Awaited | None:
+    """The milestone a study waits for: approval (60 days from submission, 90 for an advanced therapy), then
+    its first participant at any site (150 days from submission). None before submission or once recruiting."""
+    from feasibility.models import APPROVAL_TARGET_DAYS, APPROVAL_TARGET_DAYS_ADVANCED, OVERALL_TARGET_DAYS
+
+    if not submitted or first_participant_anywhere:
+        return None
+    if not approved:
+        days = APPROVAL_TARGET_DAYS_ADVANCED if advanced_therapy else APPROVAL_TARGET_DAYS
+        return Awaited(APPROVAL, _after(submitted, days))
+    return Awaited(STUDY_150, _after(submitted, OVERALL_TARGET_DAYS))
+
+
+def risk(deadline: datetime.date, today: datetime.date, warn_until: datetime.date) -> str | None:
+    """Overdue once past the deadline (missed on the day after it); at risk when the deadline falls between
+    today and `warn_until` (10 UK working days ahead); otherwise nothing to flag."""
+    if deadline < today:
+        return OVERDUE
+    if deadline <= warn_until:
+        return AT_RISK
+    return None

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/route/", views.request_route, name="route"),
     path("requests/<int:pk>/summary/", views.sponsor_summary, name="sponsor-summary"),
     path("requests/<int:pk>/outcome/", views.request_outcome, name="outcome"),
+    path("requests/<int:pk>/regulatory/", views.regulatory_edit, name="regulatory-edit"),
     path("requests/<int:pk>/attachments/", views.request_attach, name="attach"),
     path("requests/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("requests/invitations/<int:pk>/answer/", views.answer, name="answer"),

@@ -2,7 +2,7 @@
 the public form, the sponsor summary, outcome and set-up, scorecards. urls.py reads the views from here."""
 
 from feasibility.views.answers import answer, invitation_deadline, invitation_reopen, outstanding, to_answer
-from feasibility.views.outcome import request_outcome, setup_edit, setup_rows
+from feasibility.views.outcome import regulatory_edit, request_outcome, setup_edit, setup_rows
 from feasibility.views.public import public_form, public_thanks
 from feasibility.views.requests import (
     attachment_download,
@@ -32,6 +32,7 @@ __all__ = [
     "request_detail",
     "request_edit",
     "request_list",
+    "regulatory_edit",
     "request_outcome",
     "request_route",
     "scorecard",

@@ -15,6 +15,7 @@ from crm.forms_util import add_service_errors
 from feasibility import kpis, services
 from feasibility.forms import (
     OutcomeForm,
+    RegulatoryForm,
     SetupForm,
 )
 from feasibility.models import (
@@ -64,6 +65,30 @@ def setup_rows(setups):
     return rows
 
 
+def _outcome_page(request, feasibility_request, *, form=None, setup_form=None, regulatory_form=None):
+    """The outcome and set-up page; a form refused by its service comes back bound, its errors by the fields."""
+    can_write = access.can_write_requests(request.user)
+    rows = setup_rows(feasibility_request.setups.select_related("centre", "request"))
+    for row in rows:
+        s = row["setup"]
+        if setup_form is not None and setup_form.prefix == f"setup{s.pk}":
+            row["form"], row["open"] = setup_form, True
+        elif can_write:
+            row["form"] = SetupForm(initial={n: getattr(s, n) for n in SetupForm.base_fields}, prefix=f"setup{s.pk}")
+    if regulatory_form is None and can_write and feasibility_request.status not in ("not_placed", "withdrawn"):
+        regulatory_form = RegulatoryForm(
+            initial={n: getattr(feasibility_request, n) for n in RegulatoryForm.base_fields}
+        )
+    context = {
+        "object": feasibility_request,
+        "form": form,
+        "rows": rows,
+        "can_write": can_write,
+        "regulatory_form": regulatory_form,
+    }
+    return render(request, "feasibility/outcome.html", context)
+
+
 @login_required
 def request_outcome(request, pk):
     feasibility_request = _get_request_for_user(request.user, pk)
@@ -91,20 +116,7 @@ def request_outcome(request, pk):
         access.require(can_write, "Only the Programme Office records outcomes.")
         messages.error(request, "This request is closed; its outcome cannot change.")
         return redirect("feasibility:outcome", feasibility_request.pk)
-    setups = feasibility_request.setups.select_related("centre")
-    rows = setup_rows(setups)
-    for row in rows:
-        s = row["setup"]
-        row["form"] = (
-            SetupForm(initial={name: getattr(s, name) for name in SetupForm.base_fields}, prefix=f"setup{s.pk}")
-            if can_write
-            else None
-        )
-    return render(
-        request,
-        "feasibility/outcome.html",
-        {"object": feasibility_request, "form": form, "rows": rows, "can_write": can_write},
-    )
+    return _outcome_page(request, feasibility_request, form=form)
 
 
 @login_required
@@ -117,9 +129,27 @@ def setup_edit(request, pk):
         try:
             services.setup_update(actor=request.user, setup=setup, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
-            messages.success(request, f"Set-up dates for {setup.centre} saved.")
-    else:
-        messages.error(request, "Give valid dates.")
-    return redirect("feasibility:outcome", setup.request_id)
+            messages.success(request, f"Set-up of {setup.centre} saved.")
+            return redirect("feasibility:outcome", setup.request_id)
+    messages.error(request, f"The set-up of {setup.centre} was not saved: see the fields marked below.")
+    return _outcome_page(request, setup.request, setup_form=form)
+
+
+@login_required
+@require_POST
+def regulatory_edit(request, pk):
+    feasibility_request = _get_request_for_user(request.user, pk)
+    access.require(access.can_write_requests(request.user), "Only the Programme Office records regulatory dates.")
+    form = RegulatoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_regulatory_update(actor=request.user, request=feasibility_request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Regulatory dates saved.")
+            return redirect("feasibility:outcome", feasibility_request.pk)
+    feasibility_request.refresh_from_db()
+    return _outcome_page(request, feasibility_request, regulatory_form=form)
