@@ -26,7 +26,14 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from capabilities.models import Modality  # noqa: E402
 from crm import kpis  # noqa: E402
 from engagements.models import EngagementKind  # noqa: E402
-from feasibility.models import FIRST_PARTICIPANT_TARGET_DAYS, OPEN_TARGET_DAYS, OVERALL_TARGET_DAYS  # noqa: E402
+from feasibility.models import (  # noqa: E402
+    APPROVAL_TARGET_DAYS,
+    APPROVAL_TARGET_DAYS_ADVANCED,
+    FIRST_PARTICIPANT_TARGET_DAYS,
+    OPEN_TARGET_DAYS,
+    OVERALL_TARGET_DAYS,
+    Community,
+)
 
 BLUE = "#1f4e79"
 TEAL = "#1b7f79"
@@ -49,8 +56,9 @@ STYLE = {
 }
 
 
-# What the drawing functions write: SVG for the page and the PDF, PNG for the Word document (which shows
-# SVG only in recent versions of Word).
+# What the drawing functions write: SVG with text as outlines for the page (it looks the same in every
+# browser, whatever fonts it has), SVG with text for the PDF, PNG for the Word document (which shows SVG
+# only in recent versions of Word).
 _FORMAT: contextvars.ContextVar[str] = contextvars.ContextVar("chart_format", default="svg")
 PNG_DPI = 200
 
@@ -60,12 +68,16 @@ _LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.2}
 
 def _svg(fig) -> str | bytes:
     # A fixed figure size (no tight bounding box) so every chart scales the same on the page and in the PDF.
-    if _FORMAT.get() == "png":
+    fmt = _FORMAT.get()
+    if fmt == "png":
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": "EPOCH"})
         return buffer.getvalue()
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "EPOCH"})
+    # For print, text stays text: WeasyPrint sets it in the report's own (subset) font, several times faster
+    # than drawing thousands of glyph outlines, and the PDF's charts can be searched and copied.
+    with matplotlib.rc_context({"svg.fonttype": "none" if fmt == "print" else "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "EPOCH"})
     return buffer.getvalue()
 
 
@@ -109,6 +121,12 @@ def _label(name: str, limit: int = 42) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
+def _value_label(ax, x, y, text: str, fontsize: float = 7.5, **style):
+    """A figure just right of the end of its bar (an offset in points, not a leading space, which a PDF's
+    text layout would collapse)."""
+    return ax.annotate(text, (x, y), xytext=(2, 0), textcoords="offset points", va="center", fontsize=fontsize, **style)
+
+
 def _hbar(ax, labels, values, colour=BLUE, suffix=""):
     positions = range(len(labels))
     ax.set_xlim(0, max([*values, 1]) * 1.15)
@@ -117,7 +135,7 @@ def _hbar(ax, labels, values, colour=BLUE, suffix=""):
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for bar, value in zip(bars, values, strict=True):
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value:g}{suffix}", va="center", fontsize=7.5)
+        _value_label(ax, bar.get_width(), bar.get_y() + bar.get_height() / 2, f"{value:g}{suffix}")
 
 
 # The charts ---------------------------------------------------------------------------------------------
@@ -184,8 +202,8 @@ def organisations(report: dict) -> str:
             ax.barh([i - 0.2 for i in y], now, height=0.4, color=TEAL, label=report["label"])
             ax.barh([i + 0.2 for i in y], before, height=0.4, color=GREY, label=report["previous_year"]["label"])
             for i, (a, b) in enumerate(zip(now, before, strict=True)):
-                ax.text(a, i - 0.2, f" {a}", va="center", fontsize=7.5)
-                ax.text(b, i + 0.2, f" {b}", va="center", fontsize=7.5)
+                _value_label(ax, a, i - 0.2, str(a))
+                _value_label(ax, b, i + 0.2, str(b))
             ax.set_yticks(list(y), groups)
             ax.invert_yaxis()
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -241,18 +259,15 @@ def populations_and_modalities(report: dict) -> str:
             _empty(left, "")
             _empty(right)
         else:
-            pops = [
-                ("Adult", feas["by_population"].get("adult", 0)),
-                ("Paediatric", feas["by_population"].get("paediatric", 0)),
-            ]
-            pops += [("Haematology", feas.get("haematology", 0)), ("Radiopharm.", feas.get("radiopharmaceutical", 0))]
+            pops = [(Community(c).label, n) for c, n in feas["by_community"].items()]
+            pops.append(("Radiopharm.", feas.get("radiopharmaceutical", 0)))
             _hbar(left, [p[0] for p in pops], [p[1] for p in pops], colour=TEAL)
             modalities = [(Modality(k).label, n) for k, n in feas["by_modality"].items() if n]
             modalities.sort(key=lambda m: -m[1])
             _hbar(right, [m[0] for m in modalities], [m[1] for m in modalities])
         for ax in (left, right):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        left.set_title("By population")
+        left.set_title("By community")
         right.set_title("By modality")
         return _svg(fig)
 
@@ -282,7 +297,7 @@ def centre_responses(report: dict) -> str:
             ax.set_xticks([0, 25, 50, 75, 100])
             for i, c in enumerate(centres):
                 days = "–" if c["median_response_days"] is None else f"{c['median_response_days']:g} d"
-                ax.text(rates[i], i, f" {rates[i]:g}% · {days}", va="center", fontsize=7)
+                _value_label(ax, rates[i], i, f"{rates[i]:g}% · {days}", fontsize=7)
             ax.set_xlabel("% of invitations answered · median days to answer")
         ax.set_title("Answers by centre")
         return _svg(fig)
@@ -291,12 +306,16 @@ def centre_responses(report: dict) -> str:
 def setup_targets(report: dict) -> str:
     setup, previous = report["setup"], report["previous_year"]["setup"]
     stages = [
-        (f"Open within {OPEN_TARGET_DAYS} days", "pct_open_within_60"),
+        (
+            f"Approval within {APPROVAL_TARGET_DAYS} ({APPROVAL_TARGET_DAYS_ADVANCED}) days",
+            "pct_approval_within_target",
+        ),
+        (f"Site open within {OPEN_TARGET_DAYS} days", "pct_open_within_60"),
         (f"First participant within {FIRST_PARTICIPANT_TARGET_DAYS} days", "pct_first_within_30"),
-        (f"Within {OVERALL_TARGET_DAYS} days overall", "pct_within_150"),
+        (f"Study within {OVERALL_TARGET_DAYS} days", "pct_within_150"),
     ]
     with matplotlib.rc_context(STYLE):
-        fig, ax = _figure(height=2.5)
+        fig, ax = _figure(height=2.9)
         if all(setup[key] is None and previous[key] is None for _, key in stages):
             _empty(ax, "No site set-up milestones in this period")
         else:
@@ -315,12 +334,12 @@ def setup_targets(report: dict) -> str:
             for i, (_, key) in enumerate(stages):
                 for offset, figures, drawn in ((-0.2, setup, now), (0.2, previous, before)):
                     shown = "–" if figures[key] is None else f"{figures[key]:g}%"
-                    ax.text(drawn[i] + 1, i + offset, shown, va="center", fontsize=7.5, zorder=3, bbox=_LABEL_BOX)
+                    _value_label(ax, drawn[i], i + offset, shown, zorder=3, bbox=_LABEL_BOX)
             ax.set_yticks(list(y), [s[0] for s in stages])
             ax.invert_yaxis()
             ax.set_xlim(0, 118)
             _legend(fig)
-        ax.set_title("Site set-up against the UK targets")
+        ax.set_title("Commercial studies against the UK set-up targets")
         return _svg(fig)
 
 
@@ -364,14 +383,15 @@ def _drawn(report: dict, names: list[str] | None, fmt: str) -> dict[str, tuple[s
     return drawn
 
 
-def all_charts(report: dict, names: list[str] | None = None) -> dict[str, dict]:
-    """{name: {"title", "svg", "src"}} for the named charts (all by default).
+def all_charts(report: dict, names: list[str] | None = None, *, for_print: bool = False) -> dict[str, dict]:
+    """{name: {"title", "svg", "src"}} for the named charts (all by default); `for_print` keeps the text as
+    text, for the PDF.
 
     Drawing takes most of a report page's time and the figures rarely change, so each chart is cached.
     """
     return {
         name: {"title": title, "svg": svg, "src": data_uri(svg)}
-        for name, (title, svg) in _drawn(report, names, "svg").items()
+        for name, (title, svg) in _drawn(report, names, "print" if for_print else "svg").items()
     }
 
 

@@ -19,26 +19,45 @@ def _words(report: dict) -> dict[str, str]:
     busiest = max(range(12), key=lambda i: eng["by_month"][i])
     busiest_month = kpis.period_for(report["year"]).months[busiest].strftime("%B")
     top_modality = max(feas["by_modality"].items(), key=lambda item: item[1])[0].replace("_", " ")
+    stages = [
+        ("approval within 60 days (90 for advanced therapies)", setup["pct_approval_within_target"]),
+        ("sites open within 60 days", setup["pct_open_within_60"]),
+        ("first participants within 30 days of opening", setup["pct_first_within_30"]),
+        ("studies recruiting within 150 days of submission", setup["pct_within_150"]),
+    ]
+    met = [f"{name} ({_pct(share)})" for name, share in stages if share is not None and share >= 90]
+    short = [f"{name} ({_pct(share)})" for name, share in stages if share is not None and share < 90]
+    setup_words = "For commercial studies, judged on the day each target was met or missed, "
+    if short:
+        setup_words += f"the network fell short of the UK's 90% on {' and '.join(short)}"
+        setup_words += f", while meeting it on {' and '.join(met)}." if met else "."
+    elif met:
+        setup_words += f"the network met the UK's 90% on every stage: {', '.join(met)}."
+    else:
+        setup_words += "no set-up target was decided this year."
     summary = (
         f"{report['label']} was a year of steady growth for the network's work with industry. The Programme Office "
-        f"logged {eng['total']} engagements with {eng['organisations_engaged']} organisations "
+        f"logged {eng['total']} engagements with {eng['organisations_engaged']} industry organisations "
         f"({before['engagements']['total']} with {before['engagements']['organisations_engaged']} the year before), "
-        f"{eng['organisations_new']} of them companies meeting the network for the first time. {busiest_month} was the "
-        f"busiest month, carried by the autumn congress season and our own industry roundtables.\n\n"
+        f"{eng['organisations_new']} of them companies meeting the network for the first time, and worked with "
+        f"{eng['partners_engaged']} partner organisations. {busiest_month} was the busiest month, carried by the "
+        "autumn congress season and our own industry roundtables.\n\n"
         f"We received {feas['received']} trial opportunities and circulated {feas['circulated']} to the centres able to "
         f"run them. At least one centre expressed interest in {feas['with_interest']} of those circulated "
         f"({_pct(feas['with_interest_pct'])}, against {_pct(before['feasibility']['with_interest_pct'])} the year "
         f"before), the network's headline measure of how well it answers industry. Centres answered in a median of "
-        f"{feas['median_response_days'] if feas['median_response_days'] is not None else '–'} days from routing.\n\n"
-        f"Set-up remains the hardest part: {_pct(setup['pct_within_150'])} of studies reaching their first participant "
-        f"this year did so within 150 days of regulatory submission, short of the 90% the UK target asks for."
+        f"{feas['median_response_days'] if feas['median_response_days'] is not None else '–'} days from routing, and "
+        f"{feas['placed']} studies were placed in the network.\n\n"
+        f"{setup_words} {setup['participants_to_date']} participants have been recruited so far to the commercial "
+        "studies placed this year."
     )
     highlights = "\n".join(
         [
             f"- {feas['received']} opportunities received, {_pct(feas['with_interest_pct'])} with a centre interested",
-            f"- {eng['organisations_new']} organisations engaged for the first time",
-            f"- {eng['events_attended']} conferences, webinars and roundtables attended",
-            f"- {feas['by_population'].get('paediatric', 0)} opportunities open to children, with the paediatric network",
+            f"- {eng['organisations_new']} industry organisations engaged for the first time",
+            f"- {eng['events_attended']} conferences attended and {eng['events_hosted']} events hosted by the network",
+            f"- {feas['by_community'].get('paediatric', 0)} opportunities open to children, with the paediatric "
+            f"network, and {feas['by_community'].get('haematology', 0)} in haematological cancers",
             f"- {top_modality.capitalize()} was the most frequent modality",
         ]
     )

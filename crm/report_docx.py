@@ -146,6 +146,9 @@ def build_docx(year: int, *, financial: bool = False, narrative: ReportNarrative
 
     document.add_heading(f"{number + 1}. Plans for next year", level=1)
     _paragraphs(document, narrative.plans if narrative else "", "No plans written yet.")
+    if tables["plans"]["rows"]:
+        document.add_heading(tables["plans"]["title"], level=2)
+        _table(document, tables["plans"])
 
     document.add_heading(f"{number + 2}. How the figures are counted", level=1)
     for term, text in reports.DEFINITIONS:

@@ -31,7 +31,7 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
     say("Computing the figures")
     report = reports.annual_report(year, financial=financial)
     say("Drawing the charts")
-    drawn = charts.all_charts(report)
+    drawn = charts.all_charts(report, for_print=True)
     say("Laying out the pages")
     tables = {name: reports.laid_out(table) for name, table in reports.report_tables(report).items()}
     headlines = reports.headline_figures(report)
@@ -47,6 +47,7 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
             | {"drawn": [drawn[n] for n in chapter["charts"]], "laid_out": [tables[n] for n in chapter["tables"]]}
             for chapter in reports.chapters(report)
         ],
+        "plans_table": tables["plans"],
         "definitions": reports.DEFINITIONS,
         "generated_at": timezone.now(),
         "SITE_NAME": settings.SITE_NAME,

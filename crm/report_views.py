@@ -88,6 +88,15 @@ def trace_links(report: dict) -> dict:
         "centres": [trace_url("feasibility:scorecard", c["id"]) for c in report["feasibility"]["centres"]],
         "events_each": [trace_url("engagements:event-detail", e["id"]) for e in report["engagements"]["events"]],
         "setups": [trace_url("feasibility:request-detail", s["request_id"]) for s in report["setup"]["sites"]],
+        "regulatory_each": [trace_url("engagements:engagement-detail", r["id"]) for r in report["regulatory"]["items"]],
+        "partners_each": [
+            trace_url("engagements:organisation-detail", o["id"]) for o in report["partnerships"]["items"]
+        ],
+        "education_each": [
+            trace_url("engagements:event-detail", e["id"])
+            for e in report["engagements"]["events"]
+            if e["kind"] == "education"
+        ],
     }
 
 
@@ -131,6 +140,9 @@ def _linked_tables(report: dict, links: dict) -> dict:
         "centres": links["centres"],
         "events": links["events_each"],
         "setup": links["setups"],
+        "regulatory": links["regulatory_each"],
+        "partners": links["partners_each"],
+        "education_events": links["education_each"],
     }
     return {name: reports.laid_out(table, row_links.get(name)) for name, table in reports.report_tables(report).items()}
 

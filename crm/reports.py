@@ -22,22 +22,41 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q, StringAgg, Sum, Value
 from django.utils import timezone
 
-from capabilities.models import HAEMATOLOGY, POPULATION_CODES, RADIOPHARMACEUTICAL, ModalityRule
+from capabilities.models import ADULT, HAEMATOLOGY, PAEDIATRIC, POPULATION_CODES, RADIOPHARMACEUTICAL, ModalityRule
 from capabilities.models import Modality as ModalityChoice
 from crm import kpis
 from crm.kpis import Period
-from engagements.models import Engagement, EngagementKind, Event, Organisation
+from engagements.models import (
+    INDUSTRY_KINDS,
+    Engagement,
+    EngagementKind,
+    Event,
+    EventKind,
+    EventScope,
+    Initiative,
+    InitiativeKind,
+    InitiativeStatus,
+    Organisation,
+    OrganisationKind,
+    Participation,
+    Sector,
+    sector_of,
+)
+from feasibility import kpis as targets
 from feasibility.models import (
+    CLOSED_STATUSES,
     FIRST_PARTICIPANT_TARGET_DAYS,
-    OPEN_TARGET_DAYS,
     OVERALL_TARGET_DAYS,
+    Community,
     Decision,
     FeasibilityRequest,
+    Funding,
     Invitation,
     Necessity,
+    RequestStatus,
     Requirement,
     SiteSetUp,
 )
@@ -53,37 +72,72 @@ def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
 
 
 def engagement_figures(period: Period) -> dict:
-    """Engagements of the period: 4 queries."""
-    in_period = Q(occurred_on__range=(period.start, period.end))
-    rows = list(Engagement.objects.filter(in_period).values_list("occurred_on", "kind"))
+    """Engagements of the period, the organisations met (industry and partners apart), events and
+    initiatives: 6 queries."""
+    between = (period.start, period.end)
+    rows = list(Engagement.objects.filter(occurred_on__range=between).values_list("occurred_on", "kind"))
     kinds = Counter(kind for _, kind in rows)
-    engaged = Organisation.objects.filter(engagements__occurred_on__range=(period.start, period.end)).distinct().count()
+    engaged = Counter(
+        sector_of(kind)
+        for kind in Organisation.objects.filter(engagements__occurred_on__range=between)
+        .distinct()
+        .values_list("kind", flat=True)
+    )
     new = (
-        Organisation.objects.annotate(first_engaged_on=Min("engagements__occurred_on"))
-        .filter(first_engaged_on__range=(period.start, period.end))
+        Organisation.objects.industry()
+        .annotate(first_engaged_on=Min("engagements__occurred_on"))
+        .filter(first_engaged_on__range=between)
         .count()
     )
     events = list(
-        Event.objects.filter(starts_on__range=(period.start, period.end))
+        Event.objects.filter(starts_on__range=between)
         .annotate(
-            meetings=Count(
-                "engagements",
-                filter=Q(engagements__occurred_on__range=(period.start, period.end)),
-                distinct=True,
-            ),
+            meetings=Count("engagements", filter=Q(engagements__occurred_on__range=between), distinct=True),
             staff=Count("staff_attending", distinct=True),
         )
-        .filter(Q(meetings__gt=0) | Q(staff__gt=0))
+        # Attended (exhibited, presented) with evidence that someone went: staff or a meeting held there;
+        # hosted ones count because the network ran them.
+        .filter(Q(participation=Participation.HOSTED) | Q(meetings__gt=0) | Q(staff__gt=0))
         .order_by("starts_on", "name")
-        .values("id", "name", "kind", "starts_on", "place", "virtual", "meetings", "staff")
+        .values(
+            "id",
+            "name",
+            "kind",
+            "starts_on",
+            "place",
+            "virtual",
+            "meetings",
+            "staff",
+            "scope",
+            "participation",
+            "attendees",
+        )
     )
+    attended = [e for e in events if e["participation"] != Participation.HOSTED]
+    education = [e for e in events if e["kind"] == EventKind.EDUCATION]
+    initiatives = list(
+        Initiative.objects.active_between(*between)
+        .annotate(
+            partners=Count("organisations", filter=~Q(organisations__kind__in=INDUSTRY_KINDS), distinct=True),
+            companies=Count("organisations", filter=Q(organisations__kind__in=INDUSTRY_KINDS), distinct=True),
+        )
+        .order_by("kind", "started_on", "title")
+        .values("id", "title", "kind", "status", "started_on", "ended_on", "partners", "companies")
+    )
+    initiative_kinds = Counter(i["kind"] for i in initiatives)
     return {
         "total": len(rows),
         "by_kind": {kind: kinds.get(kind, 0) for kind in EngagementKind.values},
         "by_month": kpis.by_month(period, (day for day, _ in rows)),
-        "organisations_engaged": engaged,
+        "organisations_engaged": engaged.get(Sector.INDUSTRY, 0),
         "organisations_new": new,
-        "events_attended": len(events),
+        "partners_engaged": engaged.get(Sector.PARTNER, 0),
+        "events_attended": len(attended),
+        "events_hosted": len(events) - len(attended),
+        "events_international": sum(1 for e in events if e["scope"] == EventScope.INTERNATIONAL),
+        "initiatives": {kind: initiative_kinds.get(kind, 0) for kind in InitiativeKind.values},
+        "education_events": len(education),
+        "education_attendees": sum(e["attendees"] or 0 for e in education),
         "events": [
             {
                 "id": e["id"],
@@ -91,12 +145,71 @@ def engagement_figures(period: Period) -> dict:
                 "kind": e["kind"],
                 "starts_on": e["starts_on"].isoformat(),
                 "place": "Online" if e["virtual"] and not e["place"] else e["place"],
+                "scope": e["scope"],
+                "participation": e["participation"],
+                "attendees": e["attendees"],
                 "meetings": e["meetings"],
                 "staff_attending": e["staff"],
             }
             for e in events
         ],
+        "initiative_list": [
+            i
+            | {
+                "started_on": i["started_on"].isoformat() if i["started_on"] else None,
+                "ended_on": i["ended_on"].isoformat() if i["ended_on"] else None,
+            }
+            for i in initiatives
+        ],
     }
+
+
+def regulatory_figures(period: Period) -> dict:
+    """Regulatory engagement: roundtables, and meetings with regulators (MHRA, HRA and the like): 1 query."""
+    between = (period.start, period.end)
+    with_regulator = Q(organisations__kind=OrganisationKind.REGULATOR)
+    rows = list(
+        Engagement.objects.filter(Q(kind=EngagementKind.ROUNDTABLE) | with_regulator, occurred_on__range=between)
+        .annotate(
+            # Named in one string per engagement (ordered here: SQLite before 3.44 cannot order inside).
+            regulators=StringAgg("organisations__name", Value("|"), filter=with_regulator)
+        )
+        .order_by("occurred_on", "id")
+        .values("id", "occurred_on", "kind", "event__name", "regulators")
+    )
+    return {
+        "engagements": len(rows),
+        "roundtables": sum(1 for r in rows if r["kind"] == EngagementKind.ROUNDTABLE),
+        "with_regulators": sum(1 for r in rows if r["regulators"]),
+        "items": [
+            {
+                "id": r["id"],
+                "occurred_on": r["occurred_on"].isoformat(),
+                "kind": r["kind"],
+                "event": r["event__name"] or "",
+                "regulators": ", ".join(sorted((r["regulators"] or "").split("|"))).strip(", "),
+            }
+            for r in rows
+        ],
+    }
+
+
+def partnership_figures(period: Period) -> dict:
+    """Partner organisations (not industry) engaged or in an initiative active in the period: 1 query."""
+    between = (period.start, period.end)
+    engaged = Q(engagements__occurred_on__range=between)
+    active = Q(initiatives__in=Initiative.objects.active_between(*between))
+    rows = list(
+        Organisation.objects.partners()
+        .annotate(
+            engagements_held=Count("engagements", filter=engaged, distinct=True),
+            joint_initiatives=Count("initiatives", filter=active, distinct=True),
+        )
+        .filter(Q(engagements_held__gt=0) | Q(joint_initiatives__gt=0))
+        .order_by("name")
+        .values("id", "name", "kind", "engagements_held", "joint_initiatives")
+    )
+    return {"organisations": len(rows), "items": rows}
 
 
 # Feasibility ----------------------------------------------------------------------------------------
@@ -111,10 +224,10 @@ def _needs_capability(requests: list[dict], requirements: dict, tumour_types: di
 
 
 def feasibility_figures(period: Period) -> dict:
-    """Requests received in the period, their routing and answers: 5 queries."""
+    """Requests received in the period, their routing and answers, and those closed in it: 6 queries."""
     requests = list(
         FeasibilityRequest.objects.filter(received_on__range=(period.start, period.end)).values(
-            "id", "modality", "populations"
+            "id", "modality", "populations", "funding"
         )
     )
     in_period = Q(request__received_on__range=(period.start, period.end))
@@ -135,10 +248,13 @@ def feasibility_figures(period: Period) -> dict:
     ):
         requirements[request_id].add(code)
     tumour_types: dict[int, set[str]] = defaultdict(set)
-    for request_id, code in FeasibilityRequest.tumour_types.through.objects.filter(
+    haematological: set[int] = set()
+    for request_id, code, is_haematological in FeasibilityRequest.tumour_types.through.objects.filter(
         feasibilityrequest__received_on__range=(period.start, period.end)
-    ).values_list("feasibilityrequest_id", "capability__code"):
+    ).values_list("feasibilityrequest_id", "capability__code", "capability__haematological"):
         tumour_types[request_id].add(code)
+        if is_haematological:
+            haematological.add(request_id)
     rules: dict[str, set[str]] = defaultdict(set)
     for modality, code in ModalityRule.objects.values_list("modality", "capability__code"):
         rules[modality].add(code)
@@ -177,6 +293,16 @@ def feasibility_figures(period: Period) -> dict:
 
     populations = Counter(p for r in requests for p in (r["populations"] or []))
     modalities = Counter(r["modality"] for r in requests)
+    # A request's communities (DESIGN.md section 3): adult and paediatric from its populations, haematology
+    # when a tumour type is haematological or the haematology capability is required.
+    haematology = sum(1 for r in requests if r["id"] in haematological or HAEMATOLOGY in requirements[r["id"]])
+    fundings = Counter(r["funding"] for r in requests)
+    outcomes = dict(
+        FeasibilityRequest.objects.filter(closed_on__range=(period.start, period.end), status__in=CLOSED_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
     return {
         "received": len(requests),
         "circulated": len(circulated),
@@ -185,7 +311,16 @@ def feasibility_figures(period: Period) -> dict:
         "median_response_days": kpis.median(response_days),
         "by_population": {code: populations.get(code, 0) for code in POPULATION_CODES},
         "by_modality": {code: modalities.get(code, 0) for code in ModalityChoice.values},
-        "haematology": _needs_capability(requests, requirements, tumour_types, rules, HAEMATOLOGY),
+        "by_community": {
+            Community.ADULT: populations.get(ADULT, 0),
+            Community.PAEDIATRIC: populations.get(PAEDIATRIC, 0),
+            Community.HAEMATOLOGY: haematology,
+        },
+        "by_funding": {funding: fundings.get(funding, 0) for funding in Funding.values},
+        "placed": outcomes.get(RequestStatus.PLACED, 0),
+        "not_placed": outcomes.get(RequestStatus.NOT_PLACED, 0),
+        "withdrawn": outcomes.get(RequestStatus.WITHDRAWN, 0),
+        "haematology": haematology,
         "radiopharmaceutical": _needs_capability(requests, requirements, tumour_types, rules, RADIOPHARMACEUTICAL),
         "response_rate_by_centre": {c["code"]: c["response_rate"] for c in centre_rows},
         "centres": centre_rows,
@@ -195,44 +330,147 @@ def feasibility_figures(period: Period) -> dict:
 # Set-up -----------------------------------------------------------------------------------------------
 
 
-def setup_figures(period: Period) -> dict:
-    """Site set-ups with a milestone reached in the period: 1 query."""
-    setups = list(
-        SiteSetUp.objects.filter(
-            Q(opened_on__range=(period.start, period.end)) | Q(first_participant_on__range=(period.start, period.end))
-        )
-        .select_related("request", "centre")
-        .order_by("opened_on", "id")
-    )
-    opened = [s for s in setups if s.opened_on in period]
-    first = [s for s in setups if s.first_participant_on in period]
-    opened_ids, first_ids = {s.pk for s in opened}, {s.pk for s in first}
-    to_open = [s.days_to_open for s in opened]
-    to_first = [s.days_to_first_participant for s in first]
-    overall = [s.days_overall for s in first]
+def _setup_keys(period: Period, studies: list[dict], sites: list[dict], participants: int) -> dict:
+    """The set-up figures of one group of studies (and their sites), every target judged once (feasibility/kpis.py)."""
+    start, end = period.start, period.end
+    approval = [s["approval"] for s in studies]
+    overall = [s["overall"] for s in studies]
+    opening = [s["open"] for s in sites]
+    first = [s["first"] for s in sites]
+    n_approval, pct_approval = targets.target_share(approval, start, end)
+    n_open, pct_open = targets.target_share(opening, start, end)
+    n_first, pct_first = targets.target_share(first, start, end)
+    n_overall, pct_overall = targets.target_share(overall, start, end)
+    opened = [s for s in sites if s["opened_on"] in period]
+    recruited = [s for s in sites if s["first_participant_on"] in period]
     return {
         "sites_opened": len(opened),
-        "first_participants": len(first),
-        "median_days_to_open": kpis.median(to_open),
-        "median_days_to_first_participant": kpis.median(to_first),
-        "median_days_overall": kpis.median(overall),
-        "pct_open_within_60": kpis.share_within(to_open, OPEN_TARGET_DAYS),
-        "pct_first_within_30": kpis.share_within(to_first, FIRST_PARTICIPANT_TARGET_DAYS),
-        "pct_within_150": kpis.share_within(overall, OVERALL_TARGET_DAYS),
-        "sites": [
-            {
-                "request": s.request.reference,
-                "request_id": s.request_id,
-                "centre": s.centre.code,
-                "centre_name": s.centre.name,
-                "opened_on": s.opened_on.isoformat() if s.opened_on else None,
-                "first_participant_on": s.first_participant_on.isoformat() if s.first_participant_on else None,
-                "days_to_open": s.days_to_open if s.pk in opened_ids else None,
-                "days_to_first_participant": s.days_to_first_participant if s.pk in first_ids else None,
-                "days_overall": s.days_overall if s.pk in first_ids else None,
-            }
-            for s in setups
-        ],
+        "first_participants": len(recruited),
+        "studies_assessed_approval": n_approval,
+        "pct_approval_within_target": pct_approval,
+        "sites_assessed_open": n_open,
+        "pct_open_within_60": pct_open,
+        "sites_assessed_first": n_first,
+        "pct_first_within_30": pct_first,
+        "studies_assessed_150": n_overall,
+        "pct_within_150": pct_overall,
+        "median_days_to_open": kpis.median(s["days_to_open"] for s in opened),
+        "median_days_to_first_participant": kpis.median(s["days_to_first_participant"] for s in recruited),
+        "median_days_overall": kpis.median(
+            kpis.days_between(s["regulatory_submitted_on"], s["first_participant_on"])
+            for s in studies
+            if s["first_participant_on"] in period
+        ),
+        "participants_to_date": participants,
+    }
+
+
+def setup_figures(period: Period, today: datetime.date | None = None) -> dict:
+    """Set-up against the UK targets (DESIGN.md section 7, second round): `setup` for commercial studies, and
+    `setup_by_funding`. Each target is judged once, on the day its result became known, and counts in the
+    period holding that day when that day is not after today: 3 queries."""
+    today = today or timezone.localdate()
+    # Every judgement falls at most 151 days after its clock starts, and a clock starts no earlier than the
+    # regulatory submission: older studies and sites cannot be decided in the period.
+    horizon = period.start - datetime.timedelta(days=OVERALL_TARGET_DAYS + 1)
+    studies = list(
+        FeasibilityRequest.objects.filter(regulatory_submitted_on__range=(horizon, period.end))
+        .annotate(first_participant_on=Min("setups__first_participant_on"))
+        .values(
+            "id",
+            "funding",
+            "regulatory_submitted_on",
+            "regulatory_approved_on",
+            "advanced_therapy",
+            "first_participant_on",
+        )
+    )
+    for study in studies:
+        study["approval"] = targets.approval_judgement(
+            study["regulatory_submitted_on"], study["regulatory_approved_on"], study["advanced_therapy"], today
+        )
+        study["overall"] = targets.overall_judgement(
+            study["regulatory_submitted_on"], [study["first_participant_on"]], today
+        )
+    # A site's judgements are decided by its opening (or 61 days after its clock) and by its first participant
+    # (or 31 days after opening): sites done with both before the period are left in the database.
+    month_before = period.start - datetime.timedelta(days=FIRST_PARTICIPANT_TARGET_DAYS + 1)
+    sites = list(
+        SiteSetUp.objects.filter(Q(request__regulatory_approved_on__lte=period.end) | Q(opened_on__lte=period.end))
+        .exclude(first_participant_on__lt=period.start)
+        .exclude(first_participant_on__isnull=True, opened_on__lt=month_before)
+        .order_by(F("opened_on").asc(nulls_last=True), "request__reference", "centre__name")
+        .values(
+            "id",
+            "request_id",
+            "request__reference",
+            "request__funding",
+            "request__regulatory_approved_on",
+            "centre__code",
+            "centre__name",
+            "selected_on",
+            "opened_on",
+            "first_participant_on",
+        )
+    )
+    for site in sites:
+        site["open"] = targets.open_judgement(
+            site["request__regulatory_approved_on"], site["selected_on"], site["opened_on"], today
+        )
+        site["first"] = targets.first_participant_judgement(site["opened_on"], site["first_participant_on"], today)
+        clock = targets.later_of(site["request__regulatory_approved_on"], site["selected_on"])
+        site["days_to_open"] = kpis.days_between(clock, site["opened_on"])
+        site["days_to_first_participant"] = kpis.days_between(site["opened_on"], site["first_participant_on"])
+    participants = dict(
+        SiteSetUp.objects.filter(
+            request__status=RequestStatus.PLACED, request__closed_on__range=(period.start, period.end)
+        )
+        .values_list("request__funding")
+        .annotate(n=Sum("participants"))
+        .values_list("request__funding", "n")
+    )
+    by_funding = {
+        funding: _setup_keys(
+            period,
+            [s for s in studies if s["funding"] == funding],
+            [s for s in sites if s["request__funding"] == funding],
+            participants.get(funding) or 0,
+        )
+        for funding in Funding.values
+    }
+    listed = [
+        s
+        for s in sites
+        if s["request__funding"] == Funding.COMMERCIAL
+        and (
+            s["opened_on"] in period
+            or s["first_participant_on"] in period
+            or s["open"].decided_on in period
+            or s["first"].decided_on in period
+        )
+    ]
+    return {
+        "setup": by_funding[Funding.COMMERCIAL]
+        | {
+            "sites": [
+                {
+                    "request": s["request__reference"],
+                    "request_id": s["request_id"],
+                    "centre": s["centre__code"],
+                    "centre_name": s["centre__name"],
+                    "opened_on": s["opened_on"].isoformat() if s["opened_on"] else None,
+                    "first_participant_on": s["first_participant_on"].isoformat()
+                    if s["first_participant_on"]
+                    else None,
+                    "days_to_open": s["days_to_open"],
+                    "days_to_first_participant": s["days_to_first_participant"],
+                    "open_target": s["open"].status if s["open"].decided_on in period else None,
+                    "first_target": s["first"].status if s["first"].decided_on in period else None,
+                }
+                for s in listed
+            ]
+        },
+        "setup_by_funding": by_funding,
     }
 
 
@@ -282,8 +520,21 @@ def period_figures(period: Period) -> dict:
     return {
         "engagements": engagement_figures(period),
         "feasibility": feasibility_figures(period),
-        "setup": setup_figures(period),
+        **setup_figures(period),
+        "regulatory": regulatory_figures(period),
+        "partnerships": partnership_figures(period),
     }
+
+
+def planned_initiatives(period: Period) -> list[dict]:
+    """Initiatives still planned, or starting after the period: the plans for next year. 1 query."""
+    rows = (
+        Initiative.objects.filter(Q(status=InitiativeStatus.PLANNED) | Q(started_on__gt=period.end))
+        .exclude(ended_on__lte=period.end)
+        .order_by("started_on", "title")
+        .values("id", "title", "kind", "started_on")
+    )
+    return [r | {"started_on": r["started_on"].isoformat() if r["started_on"] else None} for r in rows]
 
 
 def annual_report(year: int, *, financial: bool = False) -> dict:
@@ -299,6 +550,7 @@ def annual_report(year: int, *, financial: bool = False) -> dict:
         "previous_year": {"year": previous.year, "label": previous.label, "period": previous.as_dict()}
         | period_figures(previous),
         "history": feasibility_history(period),
+        "plans": planned_initiatives(period),
     }
 
 
@@ -347,14 +599,21 @@ def centre_scorecards(centres, *, since: datetime.date, today: datetime.date | N
 HEADLINES = [
     # (key in the tables, label, section, figure, unit)
     ("engagements", "Engagements", "engagements", "total", ""),
-    ("organisations_engaged", "Organisations engaged", "engagements", "organisations_engaged", ""),
-    ("organisations_new", "New organisations", "engagements", "organisations_new", ""),
+    ("organisations_engaged", "Industry organisations engaged", "engagements", "organisations_engaged", ""),
+    ("organisations_new", "New industry organisations", "engagements", "organisations_new", ""),
+    ("partners_engaged", "Partner organisations engaged", "engagements", "partners_engaged", ""),
     ("events_attended", "Events attended", "engagements", "events_attended", ""),
+    ("events_hosted", "Events hosted", "engagements", "events_hosted", ""),
     ("received", "Opportunities received", "feasibility", "received", ""),
     ("circulated", "Circulated to centres", "feasibility", "circulated", ""),
     ("with_interest", "With a centre interested", "feasibility", "with_interest", ""),
     ("with_interest_pct", "Share with interest", "feasibility", "with_interest_pct", "%"),
     ("median_response_days", "Median days to answer", "feasibility", "median_response_days", " days"),
+    ("placed", "Opportunities placed", "feasibility", "placed", ""),
+    ("pct_approval_within_target", "Approval within 60 (90) days", "setup", "pct_approval_within_target", "%"),
+    ("pct_open_within_60", "Sites open within 60 days", "setup", "pct_open_within_60", "%"),
+    ("pct_first_within_30", "First participant within 30 days", "setup", "pct_first_within_30", "%"),
+    ("pct_within_150", "Studies within 150 days", "setup", "pct_within_150", "%"),
     ("median_days_to_open", "Median days to open a site", "setup", "median_days_to_open", " days"),
     (
         "median_days_to_first_participant",
@@ -363,9 +622,7 @@ HEADLINES = [
         "median_days_to_first_participant",
         " days",
     ),
-    ("pct_open_within_60", "Sites open within 60 days", "setup", "pct_open_within_60", "%"),
-    ("pct_first_within_30", "First participant within 30 days", "setup", "pct_first_within_30", "%"),
-    ("pct_within_150", "Within 150 days overall", "setup", "pct_within_150", "%"),
+    ("participants_to_date", "Participants recruited", "setup", "participants_to_date", ""),
 ]
 
 
@@ -373,11 +630,12 @@ HEADLINES = [
 EMPTY_NOTES = {
     "with_interest_pct": "no opportunity was circulated to centres",
     "median_response_days": "no centre answered an invitation",
-    "median_days_to_open": "no site opened",
-    "median_days_to_first_participant": "no site recruited its first participant",
-    "pct_open_within_60": "no site's 60-day opening target was decided (met or missed)",
-    "pct_first_within_30": "no site's 30-day first-participant target was decided",
-    "pct_within_150": "no study's 150-day target was decided",
+    "median_days_to_open": "no commercial study's site opened",
+    "median_days_to_first_participant": "no commercial study's site recruited its first participant",
+    "pct_approval_within_target": "no commercial study's approval target was decided (met or missed)",
+    "pct_open_within_60": "no commercial site's 60-day opening target was decided (met or missed)",
+    "pct_first_within_30": "no commercial site's 30-day first-participant target was decided",
+    "pct_within_150": "no commercial study's 150-day target was decided",
 }
 
 
@@ -416,25 +674,29 @@ def headline_figures(report: dict) -> list[dict]:
 def report_tables(report: dict) -> dict[str, dict]:
     """Every table of the report: {name: {"title", "headers", "rows"}} (rows of plain values)."""
     from capabilities.models import Modality
-    from engagements.models import EventKind
 
     this, last = report["label"], report["previous_year"]["label"]
     prev = report["previous_year"]
     months = kpis.period_for(report["year"], financial=report.get("financial_year", False)).months
-    populations = [
-        ("Adult", report["feasibility"]["by_population"]["adult"], prev["feasibility"]["by_population"]["adult"]),
-        (
-            "Paediatric",
-            report["feasibility"]["by_population"]["paediatric"],
-            prev["feasibility"]["by_population"]["paediatric"],
-        ),
-        ("Needing haematology", report["feasibility"]["haematology"], prev["feasibility"]["haematology"]),
-        (
-            "Needing radiopharmaceuticals",
-            report["feasibility"]["radiopharmaceutical"],
-            prev["feasibility"]["radiopharmaceutical"],
-        ),
+    feas, feas_before = report["feasibility"], prev["feasibility"]
+    communities = [
+        [Community(c).label, n, feas_before.get("by_community", {}).get(c, 0)] for c, n in feas["by_community"].items()
     ]
+    communities.append(
+        ["Needing radiopharmaceuticals", feas["radiopharmaceutical"], feas_before["radiopharmaceutical"]]
+    )
+    setup, setup_before = report["setup"], prev["setup"]
+    target_rows = [
+        (
+            "Approval within 60 days (90 for an advanced therapy)",
+            "studies_assessed_approval",
+            "pct_approval_within_target",
+        ),
+        ("Site open within 60 days of approval or selection", "sites_assessed_open", "pct_open_within_60"),
+        ("First participant within 30 days of opening", "sites_assessed_first", "pct_first_within_30"),
+        ("Study: 150 days from submission to first participant", "studies_assessed_150", "pct_within_150"),
+    ]
+    judged = {targets.MET: "Met", targets.MISSED: "Missed", None: None, targets.PENDING: None}
     return {
         "headline": {
             "title": "Headline figures",
@@ -460,24 +722,97 @@ def report_tables(report: dict) -> dict[str, dict]:
             ],
         },
         "events": {
-            "title": "Events attended",
-            "headers": ["Event", "Kind", "Starts", "Place", "Meetings held", "Staff attending"],
+            "title": "Events attended and hosted",
+            "headers": ["Event", "Kind", "Starts", "Place", "Our part", "Meetings held", "Staff attending"],
             "rows": [
                 [
                     e["name"],
                     EventKind(e["kind"]).label,
                     _day(e["starts_on"]),
-                    e["place"],
+                    e["place"] + (" (international)" if e["scope"] == EventScope.INTERNATIONAL else ""),
+                    Participation(e["participation"]).label,
                     e["meetings"],
                     e["staff_attending"],
                 ]
                 for e in report["engagements"]["events"]
             ],
         },
-        "feasibility_by_population": {
-            "title": "Opportunities by population and headline capability",
-            "headers": ["Population or capability", this, last],
-            "rows": [list(p) for p in populations],
+        "regulatory": {
+            "title": "Roundtables and meetings with regulators",
+            "headers": ["Date", "Kind", "Regulators", "Event"],
+            "rows": [
+                [_day(r["occurred_on"]), EngagementKind(r["kind"]).label, r["regulators"], r["event"]]
+                for r in report["regulatory"]["items"]
+            ],
+        },
+        "initiatives_by_kind": {
+            "title": "Capability-building initiatives by kind",
+            "headers": ["Kind", this, last],
+            "rows": [
+                [InitiativeKind(k).label, n, prev["engagements"].get("initiatives", {}).get(k, 0)]
+                for k, n in report["engagements"]["initiatives"].items()
+            ],
+        },
+        "initiatives": {
+            "title": "Initiatives active in the year",
+            "headers": ["Initiative", "Kind", "Status", "Started", "Ended", "Partner organisations", "Companies"],
+            "rows": [
+                [
+                    i["title"],
+                    InitiativeKind(i["kind"]).label,
+                    InitiativeStatus(i["status"]).label,
+                    _day(i["started_on"]),
+                    _day(i["ended_on"]),
+                    i["partners"],
+                    i["companies"],
+                ]
+                for i in report["engagements"]["initiative_list"]
+            ],
+        },
+        "education_events": {
+            "title": "Education events",
+            "headers": ["Event", "Starts", "Our part", "Attendees"],
+            "rows": [
+                [e["name"], _day(e["starts_on"]), Participation(e["participation"]).label, e["attendees"]]
+                for e in report["engagements"]["events"]
+                if e["kind"] == EventKind.EDUCATION
+            ],
+        },
+        "partners": {
+            "title": "Partner organisations",
+            "headers": ["Organisation", "Kind", "Engagements", "Joint initiatives"],
+            "rows": [
+                [o["name"], OrganisationKind(o["kind"]).label, o["engagements_held"], o["joint_initiatives"]]
+                for o in report["partnerships"]["items"]
+            ],
+        },
+        "plans": {
+            "title": "Initiatives planned",
+            "headers": ["Initiative", "Kind", "Starts"],
+            "rows": [
+                [i["title"], InitiativeKind(i["kind"]).label, _day(i["started_on"])] for i in report.get("plans", [])
+            ],
+        },
+        "feasibility_by_community": {
+            "title": "Opportunities by community",
+            "headers": ["Community", this, last],
+            "rows": communities,
+        },
+        "feasibility_by_funding": {
+            "title": "Opportunities by funding",
+            "headers": ["Funding", this, last],
+            "rows": [
+                [Funding(k).label, n, feas_before.get("by_funding", {}).get(k, 0)]
+                for k, n in feas["by_funding"].items()
+            ],
+        },
+        "outcomes": {
+            "title": "Outcomes of opportunities closed in the year",
+            "headers": ["Outcome", this, last],
+            "rows": [
+                [RequestStatus(k).label, feas[k], feas_before.get(k, 0)]
+                for k in (RequestStatus.PLACED, RequestStatus.NOT_PLACED, RequestStatus.WITHDRAWN)
+            ],
         },
         "feasibility_by_modality": {
             "title": "Opportunities by modality",
@@ -509,8 +844,40 @@ def report_tables(report: dict) -> dict[str, dict]:
                 for c in report["feasibility"]["centres"]
             ],
         },
+        "setup_targets": {
+            "title": "Commercial studies against the UK set-up targets",
+            "headers": ["Target", f"Assessed {this}", f"Met {this} %", f"Assessed {last}", f"Met {last} %"],
+            "rows": [
+                [label, setup[n], setup[share], setup_before.get(n), setup_before.get(share)]
+                for label, n, share in target_rows
+            ],
+        },
+        "setup_by_funding": {
+            "title": f"Set-up by funding, {this}",
+            "headers": [
+                "Funding",
+                "Approval within target %",
+                "Sites open within 60 days %",
+                "First participant within 30 days %",
+                "Studies within 150 days %",
+                "Median days to open",
+                "Participants recruited",
+            ],
+            "rows": [
+                [
+                    Funding(k).label,
+                    f["pct_approval_within_target"],
+                    f["pct_open_within_60"],
+                    f["pct_first_within_30"],
+                    f["pct_within_150"],
+                    f["median_days_to_open"],
+                    f["participants_to_date"],
+                ]
+                for k, f in report["setup_by_funding"].items()
+            ],
+        },
         "setup": {
-            "title": "Site set-up",
+            "title": "Commercial sites: milestones and targets decided in the year",
             "headers": [
                 "Request",
                 "Centre",
@@ -518,7 +885,8 @@ def report_tables(report: dict) -> dict[str, dict]:
                 "First participant",
                 "Days to open",
                 "Days to first participant",
-                "Days overall",
+                "Open within 60 days",
+                "First participant within 30 days",
             ],
             "rows": [
                 [
@@ -528,7 +896,8 @@ def report_tables(report: dict) -> dict[str, dict]:
                     _day(s["first_participant_on"]),
                     s["days_to_open"],
                     s["days_to_first_participant"],
-                    s["days_overall"],
+                    judged[s["open_target"]],
+                    judged[s["first_target"]],
                 ]
                 for s in report["setup"]["sites"]
             ],
@@ -591,19 +960,42 @@ def laid_out(table: dict, links: list[str] | None = None) -> dict:
 DEFINITIONS = [
     (
         "Engagements",
-        "those that took place in the period. An organisation is new when its first engagement ever "
-        "falls in the period.",
+        "those that took place in the period. Industry organisations are pharma, biotech, medtech and CROs; an "
+        "industry organisation is new when its first engagement ever falls in the period. Every other kind "
+        "(charities, research networks such as the NIHR, academia, the NHS, regulators, government) is a partner.",
     ),
     (
-        "Events attended",
-        "events starting in the period that staff went to or where at least one engagement was "
-        "held (its meetings held).",
+        "Events",
+        "those starting in the period. Attended (exhibited, presented) ones count when staff went or at least one "
+        "engagement was held there (its meetings held); hosted ones are those the network ran. International "
+        "ones are held abroad.",
+    ),
+    (
+        "Regulatory engagement",
+        "roundtables, and engagements with at least one regulator (MHRA, HRA and the like).",
+    ),
+    (
+        "Initiatives",
+        "the network's capability-building work (education, early-career investigators, patient information, "
+        "regulatory work, partnerships) active at any time in the period. Education events are events of the "
+        "education kind; their attendees are those recorded on each event.",
+    ),
+    (
+        "Partner organisations",
+        "partners (not industry) engaged in the period or working with the network on an initiative active in it.",
     ),
     (
         "Opportunities",
         "feasibility requests received in the period; circulated ones were routed to at least one "
         "centre; those with interest had at least one centre answer “interested”. The share with interest is of "
-        "those circulated.",
+        "those circulated. Placed, not placed and withdrawn count the requests closed so in the period.",
+    ),
+    (
+        "Communities",
+        "a request counts in each of its communities: adult and paediatric from its populations, haematology "
+        "when a tumour type is a haematological malignancy or the haematology capability is required. "
+        "Radiopharmaceutical opportunities need that capability: required, as a tumour type, or through a "
+        "modality rule.",
     ),
     (
         "Answers",
@@ -612,13 +1004,20 @@ DEFINITIONS = [
         "invitations it answered; a centre that never answered shows 0%.",
     ),
     (
-        "Haematology and radiopharmaceutical opportunities",
-        "those needing that capability: as a required capability, a tumour type, or through a modality rule.",
+        "Set-up targets",
+        "commercial studies only (set-up by funding gives collaborative and non-commercial ones apart). Approval: "
+        "60 days from regulatory submission (90 for an advanced therapy). Site open: 60 days from the later of the "
+        "study's approval and the site's selection (both needed). First participant: 30 days from the site's "
+        "opening. Study: 150 days from submission to its first participant at any site. Each target is judged "
+        "once: met on the day it is reached in time, missed on the first day past its time (day 61, 91, 31 or "
+        "151) even if reached later, and counted in the period holding that day; one still inside its time "
+        "counts nowhere yet.",
     ),
     (
-        "Set-up",
-        "days to open run from approval or site selection (the later) to opening; days to first "
-        "participant from opening; overall from regulatory submission to first participant.",
+        "Median days",
+        "to open: over the commercial sites opened in the period; to first participant: over those that "
+        "recruited their first participant in it. Participants recruited: recorded on the set-ups of the "
+        "studies placed in the period.",
     ),
     (
         "“–”",
@@ -636,20 +1035,30 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def _was(now, before) -> str:
+    return f"{_n(now)} ({_n(before)})"
+
+
 def chapters(report: dict) -> list[dict]:
     """The report's chapters after the summary: {id, title, paragraphs, charts, tables} (chart and table names),
-    drawn alike by the PDF and the Word document."""
+    drawn alike by the PDF and the Word document. Each sentence gives the year before in brackets."""
     eng, prev = report["engagements"], report["previous_year"]
-    feas, setup = report["feasibility"], report["setup"]
+    eng_before = prev["engagements"]
+    feas, feas_before = report["feasibility"], prev["feasibility"]
+    setup, setup_before = report["setup"], prev["setup"]
+    regulatory, regulatory_before = report["regulatory"], prev["regulatory"]
     last = prev["label"]
+    initiatives = sum(eng["initiatives"].values())
     return [
         {
             "id": "engagements",
             "title": "Industry engagements",
             "paragraphs": [
-                f"{_plural(eng['total'], 'engagement')} with {_plural(eng['organisations_engaged'], 'organisation')}, "
-                f"{eng['organisations_new']} of them new to the network ({last}: {prev['engagements']['total']} with "
-                f"{prev['engagements']['organisations_engaged']})."
+                f"{_plural(eng['total'], 'engagement')} with "
+                f"{_plural(eng['organisations_engaged'], 'industry organisation')}, {eng['organisations_new']} of "
+                f"them new to the network, and {_plural(eng['partners_engaged'], 'partner organisation')} "
+                f"({last}: {eng_before['total']} engagements with {eng_before['organisations_engaged']} industry "
+                f"and {eng_before.get('partners_engaged', 0)} partner organisations)."
             ],
             "charts": ["engagements_by_month", "engagements_by_kind", "organisations"],
             "tables": ["engagements_by_kind", "engagements_by_month"],
@@ -658,10 +1067,47 @@ def chapters(report: dict) -> list[dict]:
             "id": "events",
             "title": "Events",
             "paragraphs": [
-                f"{_plural(eng['events_attended'], 'event')} attended ({last}: {prev['engagements']['events_attended']})."
+                f"{_plural(eng['events_attended'], 'event')} attended, exhibited or presented at and "
+                f"{eng['events_hosted']} hosted by the network; {eng['events_international']} of them international "
+                f"({last}: {eng_before['events_attended']} attended, {eng_before.get('events_hosted', 0)} hosted)."
             ],
             "charts": ["events"],
             "tables": ["events"],
+        },
+        {
+            "id": "regulatory",
+            "title": "Regulatory engagement",
+            "paragraphs": [
+                f"{_plural(regulatory['roundtables'], 'roundtable')} and "
+                f"{_plural(regulatory['with_regulators'], 'meeting')} with regulators "
+                f"({last}: {regulatory_before['roundtables']} and {regulatory_before['with_regulators']}); "
+                f"{_plural(eng['initiatives'].get('regulatory', 0), 'regulatory initiative')} active."
+            ],
+            "charts": [],
+            "tables": ["regulatory"],
+        },
+        {
+            "id": "capability",
+            "title": "Education and capability building",
+            "paragraphs": [
+                f"{_plural(initiatives, 'initiative')} active ({last}: {sum(eng_before.get('initiatives', {}).values())}); "
+                f"{_plural(eng['education_events'], 'education event')} with {_n(eng['education_attendees'])} "
+                f"attendees recorded ({last}: {eng_before.get('education_events', 0)} events, "
+                f"{eng_before.get('education_attendees', 0)} attendees)."
+            ],
+            "charts": [],
+            "tables": ["initiatives_by_kind", "initiatives", "education_events"],
+        },
+        {
+            "id": "partnerships",
+            "title": "Partnerships",
+            "paragraphs": [
+                f"{_plural(report['partnerships']['organisations'], 'partner organisation')} (charities, research "
+                "networks, academia, the NHS, regulators and government) engaged or working with the network on an "
+                f"initiative ({last}: {prev['partnerships']['organisations']})."
+            ],
+            "charts": [],
+            "tables": ["partners"],
         },
         {
             "id": "feasibility",
@@ -670,11 +1116,19 @@ def chapters(report: dict) -> list[dict]:
                 f"{_plural(feas['received'], 'opportunity', 'opportunities')} received; {feas['circulated']} circulated "
                 f"to centres; {feas['with_interest']} with at least one centre interested "
                 f"({_n(feas['with_interest_pct'], '%')} of those circulated; {last}: "
-                f"{_n(prev['feasibility']['with_interest_pct'], '%')}). Median days from routing to a centre's answer: "
-                f"{_n(feas['median_response_days'])}."
+                f"{_n(feas_before['with_interest_pct'], '%')}). Median days from routing to a centre's answer: "
+                f"{_n(feas['median_response_days'])}.",
+                f"Closed in the year: {feas['placed']} placed in the network, {feas['not_placed']} not placed, "
+                f"{feas['withdrawn']} withdrawn ({last}: {feas_before.get('placed', 0)} placed).",
             ],
             "charts": ["opportunities_history", "populations_and_modalities"],
-            "tables": ["history", "feasibility_by_population", "feasibility_by_modality"],
+            "tables": [
+                "history",
+                "feasibility_by_community",
+                "feasibility_by_funding",
+                "outcomes",
+                "feasibility_by_modality",
+            ],
         },
         {
             "id": "centres",
@@ -688,15 +1142,23 @@ def chapters(report: dict) -> list[dict]:
         },
         {
             "id": "setup",
-            "title": "Site set-up",
+            "title": "Set-up of commercial studies",
             "paragraphs": [
+                "The UK targets are for commercial studies: combined regulatory approval within 60 days of "
+                "submission (90 for an advanced therapy); each site open within 60 days of approval or its "
+                "selection, the later; its first participant within 30 days of opening; and 150 days from "
+                "submission to the study's first participant at any site. Each is judged once: met on the day it "
+                "is reached in time, missed on the first day past it, even if reached later; one still inside its "
+                "time counts nowhere yet.",
                 f"{_plural(setup['sites_opened'], 'site')} opened and "
-                f"{_plural(setup['first_participants'], 'first participant')} recruited. Median days to open: "
-                f"{_n(setup['median_days_to_open'])}; to first participant: "
-                f"{_n(setup['median_days_to_first_participant'])}."
+                f"{_plural(setup['first_participants'], 'site')} recruited a first participant; median days to open "
+                f"{_was(setup['median_days_to_open'], setup_before['median_days_to_open'])}, to first participant "
+                f"{_was(setup['median_days_to_first_participant'], setup_before['median_days_to_first_participant'])} "
+                f"({last} in brackets). {_plural(setup['participants_to_date'], 'participant')} recruited so far to "
+                "the commercial studies placed in the year.",
             ],
             "charts": ["setup_targets"],
-            "tables": ["setup"],
+            "tables": ["setup_targets", "setup_by_funding", "setup"],
         },
     ]
 

@@ -16,6 +16,7 @@ from crm.reports import (
     headline_figures,
     setup_figures,
 )
+from engagements.models import Initiative
 from feasibility.models import Requirement
 from tests.factories import (
     CapabilityFactory,
@@ -158,7 +159,7 @@ def test_it_counts_populations_modalities_and_the_headline_capabilities():
     preferred_only = FeasibilityRequestFactory(received_on=D(2025, 3, 5), populations=["paediatric"])
     Requirement.objects.create(request=preferred_only, capability=radio, necessity="preferred")
     tumour = FeasibilityRequestFactory(received_on=D(2025, 4, 5))
-    tumour.tumour_types.add(haem)
+    tumour.tumour_types.add(CapabilityFactory(code="tumour.lymphoma"))  # haematological, as seeded
     assert by_rule
     figures = feasibility_figures(Y2025)
     assert figures["by_population"] == {"adult": 3, "paediatric": 2}
@@ -204,34 +205,44 @@ def test_it_keeps_only_the_year_itself_in_the_history_of_a_network_without_reque
 
 def test_it_measures_set_up_against_the_targets():
     centre = CentreFactory()
+    submitted = {"request__regulatory_submitted_on": D(2025, 1, 1), "request__regulatory_approved_on": D(2025, 2, 1)}
     SiteSetUpFactory(  # 60 days to open (met), 30 to first (met), 121 overall (met)
         centre=centre,
-        request__regulatory_submitted_on=D(2025, 1, 1),
-        request__regulatory_approved_on=D(2025, 2, 1),
         selected_on=D(2025, 1, 10),
         opened_on=D(2025, 2, 1) + datetime.timedelta(60),
         first_participant_on=D(2025, 2, 1) + datetime.timedelta(90),
+        **submitted,
     )
     SiteSetUpFactory(  # clock starts at selection (later than approval): 100 to open, 41 to first, 200 overall
         centre=centre,
-        request__regulatory_submitted_on=D(2025, 1, 1),
-        request__regulatory_approved_on=D(2025, 2, 1),
         selected_on=D(2025, 3, 1),
         opened_on=D(2025, 3, 1) + datetime.timedelta(100),
         first_participant_on=D(2025, 1, 1) + datetime.timedelta(200),
+        **submitted,
     )
-    SiteSetUpFactory(
-        centre=centre, request__regulatory_approved_on=D(2025, 10, 1), opened_on=D(2025, 11, 1)
-    )  # open only
-    SiteSetUpFactory(centre=centre, opened_on=D(2024, 11, 1), first_participant_on=D(2025, 1, 20))  # first only
-    SiteSetUpFactory(centre=centre, request__regulatory_approved_on=D(2025, 12, 1))  # nothing reached yet
-    figures = setup_figures(Y2025)
+    # Opened in 31 days, but no selection date: its open clock never started, so it is not judged.
+    SiteSetUpFactory(centre=centre, request__regulatory_approved_on=D(2025, 10, 1), opened_on=D(2025, 11, 1))
+    SiteSetUpFactory(centre=centre, opened_on=D(2024, 11, 1), first_participant_on=D(2025, 1, 20))  # 80 days: missed
+    figures = setup_figures(Y2025)["setup"]
     assert (figures["sites_opened"], figures["first_participants"]) == (3, 3)
-    assert figures["median_days_to_open"] == 60.0  # 60, 100, 31
-    assert figures["pct_open_within_60"] == 66.7
+    assert figures["median_days_to_open"] == 80.0  # 60 and 100 (the third has no clock)
+    assert (figures["sites_assessed_open"], figures["pct_open_within_60"]) == (2, 50.0)
     assert figures["median_days_to_first_participant"] == 41.0  # 30, 41, 80
-    assert figures["pct_first_within_30"] == 33.3
-    assert figures["pct_within_150"] == 50.0  # 121, 200; the third has no submission date
+    assert (figures["sites_assessed_first"], figures["pct_first_within_30"]) == (3, 33.3)
+    assert (figures["studies_assessed_approval"], figures["pct_approval_within_target"]) == (2, 100.0)
+    assert (figures["studies_assessed_150"], figures["pct_within_150"]) == (2, 50.0)  # 121 met; 200 missed on day 151
+
+
+def test_it_leaves_collaborative_and_non_commercial_studies_out_of_the_targets():
+    SiteSetUpFactory(
+        request__funding="collaborative",
+        request__regulatory_submitted_on=D(2025, 1, 1),
+        request__regulatory_approved_on=D(2025, 6, 1),  # missed
+    )
+    figures = setup_figures(Y2025)
+    assert figures["setup"]["studies_assessed_approval"] == 0
+    assert figures["setup_by_funding"]["collaborative"]["studies_assessed_approval"] == 1
+    assert figures["setup_by_funding"]["collaborative"]["pct_approval_within_target"] == 0.0
 
 
 # The whole report -------------------------------------------------------------------------------------
@@ -271,16 +282,33 @@ def _records(n: int):
     event = EventFactory(starts_on=D(2025, 5, 1))
     for i in range(n):
         day = D(2025, 1 + i % 12, 1 + i % 28)
-        EngagementFactory(occurred_on=day, event=event if i % 2 else None)
-        request = FeasibilityRequestFactory(received_on=day)
+        engagement = EngagementFactory(occurred_on=day, event=event if i % 2 else None, kind="roundtable")
+        organisation = OrganisationFactory(kind="regulator" if i % 3 else "charity")
+        engagement.organisations.add(organisation)
+        initiative = Initiative.objects.create(title=f"Initiative {i}", started_on=day)
+        initiative.organisations.add(organisation)
+        request = FeasibilityRequestFactory(
+            received_on=day,
+            regulatory_submitted_on=day - datetime.timedelta(30),
+            regulatory_approved_on=day - datetime.timedelta(10),
+        )
         invite(request, centres[i % 3], day, day + datetime.timedelta(i % 9), "interested")
-        SiteSetUpFactory(request=request, centre=centres[i % 3], opened_on=day, first_participant_on=day)
+        SiteSetUpFactory(
+            request=request,
+            centre=centres[i % 3],
+            selected_on=day - datetime.timedelta(20),
+            opened_on=day,
+            first_participant_on=day,
+            participants=i,
+        )
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_it_reads_the_report_in_a_constant_number_of_queries(rows, django_assert_max_num_queries):
+def test_it_reads_the_report_in_a_constant_number_of_queries(rows, django_assert_num_queries):
     _records(rows)
-    with django_assert_max_num_queries(22):
+    # Per period: engagements 5, regulatory 1, partnerships 1, feasibility 6, set-up 3; then the history 2
+    # and the plans 1.
+    with django_assert_num_queries(2 * 16 + 3):
         report = annual_report(2025)
     assert report["engagements"]["total"] == rows
 

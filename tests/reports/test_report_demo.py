@@ -20,3 +20,19 @@ def test_it_writes_last_years_narrative_once(alice):
     assert narrative.history.first().history_user == alice
     assert report_demo.seed(users={"alice": alice}, centres={}) == {"report narratives": 0}
     assert ReportNarrative.objects.count() == 1
+
+
+def test_it_says_which_set_up_targets_were_met_and_which_fell_short():
+    from crm.reports import annual_report
+
+    report = annual_report(2019)
+    report["setup"] |= {
+        "pct_approval_within_target": 94.1,
+        "pct_open_within_60": 80.0,
+        "pct_first_within_30": 90.0,
+        "pct_within_150": None,
+    }
+    summary = report_demo._words(report)["summary"]
+    assert "fell short of the UK's 90% on sites open within 60 days (80%)" in summary
+    assert "meeting it on approval within 60 days (90 for advanced therapies) (94.1%) and first participants" in summary
+    assert "150 days" not in summary

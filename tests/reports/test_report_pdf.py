@@ -66,7 +66,16 @@ def test_it_renders_the_pdf_with_cover_contents_figures_and_narrative(alice, rec
     assert "Industry Engagement" in pages[0] and "DRAFT" in pages[0]
     assert "Contents" in pages[1]
     contents = pages[1]
-    for chapter in ("Summary and headline figures", "Industry engagements", "Trial opportunities", "Site set-up"):
+    for chapter in (
+        "Summary and headline figures",
+        "Industry engagements",
+        "Regulatory engagement",
+        "Education and capability building",
+        "Partnerships",
+        "Trial opportunities",
+        "Set-up of commercial studies",
+        "Plans for next year",
+    ):
         assert chapter in contents
     text = text_of(pdf)
     assert "A year of steady growth." in text
@@ -76,7 +85,7 @@ def test_it_renders_the_pdf_with_cover_contents_figures_and_narrative(alice, rec
     assert "Leeds ECMC" in text
     assert f"Page 3 of {len(pages) - 1}" in pages[2]  # pdftotext ends with a form feed
     # The contents give the page each chapter starts on.
-    for chapter in ("1. Summary and headline figures", "7. Site set-up", "9. How the figures are counted"):
+    for chapter in ("1. Summary and headline figures", "10. Set-up of commercial studies", "12. How the figures"):
         starts_on = next(i for i, p in enumerate(pages, 1) if i > 2 and chapter in p)  # its first page
         [line] = [line for line in contents.splitlines() if chapter in line]
         assert line.rstrip().endswith(f" {starts_on}"), (chapter, line, starts_on)
@@ -184,3 +193,10 @@ def test_it_refuses_a_year_out_of_range_in_the_command(tmp_path):
 
     with pytest.raises(CommandError, match="between 2000 and"):
         call_command("annual_report", "--year", "1999", "--out", str(tmp_path / "r.pdf"), stdout=io.StringIO())
+
+
+def test_it_keeps_the_charts_text_as_text_in_the_pdf():
+    # Set in the report's font rather than drawn as outlines: faster to lay out, and searchable.
+    text = text_of(build_pdf(2019))
+    assert "No site set-up milestones in this period" in text
+    assert "Commercial studies against the UK set-up targets" in text
