@@ -70,7 +70,6 @@ def _my_follow_ups(user, today: datetime.date) -> dict:
         "my_follow_ups": list(
             follow_ups.select_related("engagement", "organisation").order_by("due_on", "id")[:FOLLOW_UPS_SHOWN]
         ),
-        "open_follow_ups": counts["total"],
         "my_follow_ups_total": counts["total"],
         "overdue_follow_ups": counts["overdue"],
     }

@@ -8,9 +8,12 @@ released summaries. Detailed per-object rules are tested with each app's API.
 """
 
 import pytest
+from django.utils import timezone
 
 from capabilities.models import Capability
 from crm.api_urls import router
+from engagements.models import Initiative
+from feasibility.models import SponsorSummary
 from tests.factories import (
     CentreCapabilityFactory,
     ContactFactory,
@@ -20,6 +23,7 @@ from tests.factories import (
     FollowUpFactory,
     InvitationFactory,
     OrganisationFactory,
+    SiteSetUpFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +124,7 @@ def objects(leeds, manchester):
     engagement = EngagementFactory(organisations=[organisation])
     routed = FeasibilityRequestFactory(status="circulating", sponsor=organisation)
     leeds_invitation = InvitationFactory(request=routed, centre=leeds)
+    placed = FeasibilityRequestFactory(status="placed", sponsor=organisation)
     return {
         "organisation": organisation.pk,
         "contact": ContactFactory(organisation=organisation).pk,
@@ -136,6 +141,10 @@ def objects(leeds, manchester):
         "unrouted": FeasibilityRequestFactory(sponsor=organisation).pk,
         "invitation": leeds_invitation.pk,
         "manchester_invitation": InvitationFactory(request=routed, centre=manchester).pk,
+        "initiative": Initiative.objects.create(title="Early-phase education webinar", created_at=timezone.now()).pk,
+        "leeds_setup": SiteSetUpFactory(request=placed, centre=leeds).pk,
+        "manchester_setup": SiteSetUpFactory(request=placed, centre=manchester).pk,
+        "summary": SponsorSummary.objects.create(request=routed, sent_to="Dr A Sponsor").pk,
     }
 
 
@@ -178,6 +187,12 @@ OBJECT_MATRIX = [
     ),
     ("put", "invitations/{manchester_invitation}/response/", {"decision": "interested"}, {"victor": 403, "bob": 404}),
     ("get", "reports/annual/2025/", None, {"alice": 200, "victor": 200, "bob": 403, "anonymous": 401}),
+    ("get", "initiatives/{initiative}/", None, OFFICE_READ),
+    ("patch", "initiatives/{initiative}/", {"outputs": "Two sessions, 80 attendees"}, OFFICE_WRITE),
+    ("get", "site-setups/{leeds_setup}/", None, ALL_READ),
+    ("get", "site-setups/{manchester_setup}/", None, OFFICE_READ),
+    ("patch", "site-setups/{leeds_setup}/", {"selected_on": "2025-01-10"}, {"alice": 200, "victor": 403, "bob": 403}),
+    ("get", "sponsor-summaries/{summary}/", None, OFFICE_READ),
 ]
 
 
