@@ -93,10 +93,14 @@ class FeasibilityRequestQuerySet(models.QuerySet):
             # (SQLite has no JSON containment lookup).
             return self.filter(populations__icontains=f'"{community}"')
         if community == Community.HAEMATOLOGY:
-            return self.filter(
-                models.Q(tumour_types__haematological=True)
-                | models.Q(requirements__capability__code=HAEMATOLOGY, requirements__necessity=Necessity.REQUIRED)
-            ).distinct()
+            # Exists, not joins: no duplicate rows, so counts and sums over the result stay right.
+            haematological_tumour = FeasibilityRequest.tumour_types.through.objects.filter(
+                feasibilityrequest_id=models.OuterRef("pk"), capability__haematological=True
+            )
+            haematology_required = Requirement.objects.filter(
+                request_id=models.OuterRef("pk"), capability__code=HAEMATOLOGY, necessity=Necessity.REQUIRED
+            )
+            return self.filter(models.Exists(haematological_tumour) | models.Exists(haematology_required))
         return self.none()
 
 
