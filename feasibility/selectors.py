@@ -17,12 +17,17 @@ from feasibility import kpis
 from feasibility.models import Decision, Invitation, RequestStatus
 
 
-def _period(start: datetime.date | None, end: datetime.date) -> Q:
-    """Invitations routed from `start` to `end` inclusive (local days); no start means all time."""
-    q = Q(invitations__routed_at__date__lte=end)
+def _bounds(start: datetime.date | None, end: datetime.date) -> dict:
+    """Routed from `start` to `end` inclusive (local days; no start means all time), as moments, so the
+    database compares the column itself and its index (centre, routed_at) serves the range."""
+
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    bounds = {"routed_at__lt": midnight(end + datetime.timedelta(days=1))}
     if start is not None:
-        q &= Q(invitations__routed_at__date__gte=start)
-    return q
+        bounds["routed_at__gte"] = midnight(start)
+    return bounds
 
 
 def invitation_cards(
@@ -34,7 +39,8 @@ def invitation_cards(
     whenever it was routed: a late answer does not stop being late because the period moved on.
     """
     today = today or timezone.localdate()
-    period = _period(start, end)
+    bounds = _bounds(start, end)
+    period = Q(**{f"invitations__{lookup}": moment for lookup, moment in bounds.items()})
     answered = Q(invitations__response__isnull=False)
     counts = centres.order_by().annotate(
         n_invitations=Count("invitations", filter=period),
