@@ -8,6 +8,15 @@ from crm.models import Role
 from tests.factories import PASSWORD, CentreFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in failures and form limits are counted per address, and
+    every test client comes from 127.0.0.1, so one test's wrong passwords must not lock the next one out."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def leeds(db):
     return CentreFactory(name="Leeds ECMC", code="leeds", city="Leeds")
