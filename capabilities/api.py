@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from capabilities import services
 from capabilities.models import Capability, CapabilityArea, Centre, CentreCapability
 from crm import permissions as access
-from crm.api_auth import RolePermission
+from crm.api_auth import IdFilter, RolePermission
 from crm.concurrency import VersionedViewSetMixin
 from crm.forms_util import MAX_QUANTITY
 
@@ -194,6 +194,7 @@ class CentreCapabilitySerializer(serializers.ModelSerializer):
 
 class CentreCapabilityFilter(filters.FilterSet):
     capability = filters.CharFilter(field_name="capability__code")
+    centre = IdFilter(help_text="A centre's id.")
 
     class Meta:
         model = CentreCapability

@@ -1,5 +1,7 @@
 """The API frame: personal tokens, the one permission class, pagination."""
 
+import django_filters
+from django import forms
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
@@ -105,7 +107,62 @@ class RolePermission(permissions.BasePermission):
         return bool(check and check(user))
 
 
+class IdFilter(django_filters.NumberFilter):
+    """`?request=42`: an id filtered as a plain whole number, never looked up in a table, so an id that does
+    not exist and one the user may not see both give an empty list (no way to learn which ids exist)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)  # the widest integer column; beyond it is a 400, not a 500
+        super().__init__(*args, **kwargs)
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+# The schema: the errors every operation can answer ----------------------------------------------------------
+
+_DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+_FIELD_ERRORS = {
+    "type": "object",
+    "description": "Each field named with what is wrong with it (`non_field_errors` for the whole request).",
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {}}, {"type": "string"}, {"type": "object"}],
+    },
+}
+_ERRORS = {
+    "400": ("The request is not valid: each field says why.", "ValidationError"),
+    "401": ("No valid token or session.", "ErrorDetail"),
+    "403": ("Signed in but not allowed (the role, or two-factor authentication not set up).", "ErrorDetail"),
+    "404": ("No such record, or one this user may not see (or a page beyond the last).", "ErrorDetail"),
+    "412": ("If-Match does not match the record's current ETag: someone changed it since.", "ErrorDetail"),
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents 400, 401, 403 and 404 (and 412 where
+    If-Match applies), with their JSON bodies, so clients and schemathesis know what to expect."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorDetail", _DETAIL)
+    schemas.setdefault("ValidationError", _FIELD_ERRORS)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            codes = ["400", "401", "403", "404"]
+            if method in ("put", "patch", "delete"):
+                codes.append("412")
+            for code in codes:
+                description, component = _ERRORS[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+                    },
+                )
+    return result

@@ -55,6 +55,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# An address under /api/ that matches no route (`organisations/0.5/`) is told in JSON like every API answer.
+handler404 = "crm.views.page_not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

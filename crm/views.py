@@ -5,9 +5,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from crm import audit, exports, services
@@ -231,3 +232,10 @@ def user_set_active(request, pk):
     else:
         messages.success(request, f"{person} can {'now' if active else 'no longer'} sign in.")
     return redirect("crm:user-list")
+
+
+def page_not_found(request, exception):
+    """404 in JSON under /api/ (what a script reads), the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

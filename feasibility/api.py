@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from capabilities.models import POPULATION_CODES, Centre, Modality
 from crm import permissions as access
-from crm.api_auth import IsSignedIn, RolePermission
+from crm.api_auth import IdFilter, IsSignedIn, RolePermission
 from crm.concurrency import ETagMixin, VersionedViewSetMixin
 from crm.forms_util import MAX_PATIENTS, MAX_SITES, MAX_TEXT
 from engagements.models import Organisation
@@ -212,9 +212,7 @@ class FeasibilityRequestFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
     received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
-    # Ids are filtered as plain numbers, never checked against a table: an id that does not exist and one the
-    # user may not see both give an empty list, so the answer does not tell which ids exist.
-    sponsor = django_filters.NumberFilter(help_text="An organisation's id.")
+    sponsor = IdFilter(help_text="An organisation's id.")
     funding = django_filters.ChoiceFilter(choices=Funding.choices)
     community = django_filters.ChoiceFilter(choices=Community.choices, method="in_community")
 
@@ -279,8 +277,9 @@ class FeasibilityRequestViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
             .order_by("-received_on", "-id")
         )
 
-    @extend_schema(responses=MatchSerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[IsSignedIn])
+    @extend_schema(responses=MatchSerializer(many=True), filters=False)
+    # A plain list of every centre (some 30), never paginated nor filtered: say so to the schema too.
+    @action(detail=True, methods=["get"], permission_classes=[IsSignedIn], pagination_class=None, filter_backends=[])
     def matches(self, request, pk=None):
         """Every centre's match (eligible first, then by score): the Programme Office and viewers only."""
         feasibility_request = self.get_object()
@@ -336,9 +335,8 @@ class FeasibilityRequestViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
 
 class InvitationFilter(django_filters.FilterSet):
     answered = django_filters.BooleanFilter(field_name="response", lookup_expr="isnull", exclude=True)
-    # Plain numbers (see FeasibilityRequestFilter): a missing and an invisible request answer alike.
-    request = django_filters.NumberFilter(help_text="A feasibility request's id.")
-    centre = django_filters.NumberFilter(help_text="A centre's id.")
+    request = IdFilter(help_text="A feasibility request's id.")
+    centre = IdFilter(help_text="A centre's id.")
 
     class Meta:
         model = Invitation

@@ -18,6 +18,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in failures and form limits are counted per address, and
+    every test client comes from 127.0.0.1, so one test's wrong passwords must not lock the next one out."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def leeds(db):
     return CentreFactory(name="Leeds ECMC", code="leeds", city="Leeds")

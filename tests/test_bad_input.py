@@ -124,3 +124,15 @@ def test_it_still_lists_requests(client, alice):
     FeasibilityRequestFactory()
     client.force_login(alice)
     assert client.get(reverse("feasibility:request-list")).status_code == 200
+
+
+def test_it_answers_an_api_address_that_matches_nothing_in_json(api, alice):
+    api.force_authenticate(alice)
+    response = api.get("/api/v1/organisations/0.5/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_it_refuses_an_id_beyond_any_column_in_a_filter(api, alice):
+    api.force_authenticate(alice)
+    response = api.get("/api/v1/feasibility-requests/?sponsor=100632439404456099840")
+    assert response.status_code == 400 and "sponsor" in response.json()
