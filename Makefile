@@ -12,13 +12,14 @@ SITE_URL ?= http://$(HOST):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/epoch
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve worker test test-postgres test-fast bench lint format migrate demo check-deploy system-packages clean
+.PHONY: help install run serve worker test test-postgres test-fast bench loadtest lint format migrate demo check-deploy system-packages clean
 
 help:
 	@echo "make run            install, migrate, load the demo network, serve on http://$(HOST):$(PORT) with the task worker"
 	@echo "make test           every test on SQLite (installs what the tests need)"
 	@echo "make test-postgres  the same suite on DATABASE_URL (default $(PG_URL))"
 	@echo "make bench          every main page at scale 1 and 10 on PostgreSQL, against budgets (bench/results.md)"
+	@echo "make loadtest       locust: 30 users, 2 minutes, gunicorn + PostgreSQL (epoch_load)"
 	@echo "make lint           ruff"
 
 # uv, bootstrapped into .tools/ from whatever Python 3 is here (quick, once).
@@ -73,6 +74,10 @@ test-postgres: install system-packages
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/epoch_bench
 bench: install
 	@EPOCH_TESTING=1 DATABASE_URL=$${DATABASE_URL:-$(BENCH_URL)} $(PY) -m bench $(ARGS)
+
+# Not part of `make test`: 30 users for 2 minutes against gunicorn and PostgreSQL (database epoch_load).
+loadtest: install
+	@bash loadtest/run.sh
 
 lint: install
 	@$(VENV)/bin/ruff check .
