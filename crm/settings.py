@@ -10,6 +10,11 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# python-docx brings lxml, which openpyxl would then use to write XLSX: lxml writes a carriage return in a
+# cell as a bare one, which readers turn into a line feed. The standard library's writer escapes it, so a
+# cell keeps exactly what was exported. Set before openpyxl is first imported (it reads this once).
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
