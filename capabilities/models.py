@@ -95,6 +95,8 @@ class Capability(models.Model):
     quantity_unit = models.CharField(max_length=40, blank=True)
     expires = models.BooleanField(default=False, help_text="A licence or accreditation with an expiry date.")
     is_tumour_type = models.BooleanField(default=False)
+    # Other words sponsors use for it ("NSCLC" for lung, "177Lu" for the isotopes): synopsis extraction reads them.
+    synonyms = models.JSONField(default=list, blank=True, help_text="Other names and abbreviations, one per line.")
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 

@@ -156,6 +156,11 @@ def can_write_requests(user) -> bool:
     return is_programme_office(user)
 
 
+def can_extract_synopsis(user) -> bool:
+    """Reading a synopsis into the request form: for those who fill that form in (the office; sponsors later)."""
+    return is_programme_office(user)
+
+
 def can_see_matches(user) -> bool:
     return reads_everything(user)
 

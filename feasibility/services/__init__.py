@@ -24,6 +24,7 @@ from feasibility.services.answers import (
     invitation_reopen,
     submit_response,
 )
+from feasibility.services.extract import synopsis_extract, taxonomy_terms
 from feasibility.services.intake import (
     check_attachment,
     find_or_create_organisation,
@@ -72,4 +73,6 @@ __all__ = [
     "spec_from_codes",
     "sponsor_summary_record",
     "submit_response",
+    "synopsis_extract",
+    "taxonomy_terms",
 ]
