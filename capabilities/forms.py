@@ -58,10 +58,39 @@ class AreaForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
+class SynonymsField(forms.CharField):
+    """A list of words, edited one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        lines = (line.strip() for line in (super().to_python(value) or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+
 class CapabilityForm(forms.ModelForm):
+    synonyms = SynonymsField(
+        required=False,
+        help_text="Other names and abbreviations sponsors use, one per line (e.g. NSCLC, 177Lu). A synopsis that "
+        "names one fills this capability in; words with capitals inside match in that case only.",
+    )
+
     class Meta:
         model = Capability
-        fields = ["code", "name", "area", "description", "has_quantity", "quantity_unit", "expires", "is_tumour_type"]
+        fields = [
+            "code",
+            "name",
+            "area",
+            "description",
+            "synonyms",
+            "has_quantity",
+            "quantity_unit",
+            "expires",
+            "is_tumour_type",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"code": "Lower-case words separated by dots, e.g. 'unit.beds'. Fixed once created."}
 

@@ -36,6 +36,7 @@ CAPABILITY_FIELDS = (
     "name",
     "area",
     "description",
+    "synonyms",
     "has_quantity",
     "quantity_unit",
     "expires",
@@ -206,9 +207,22 @@ def capability_area_update(*, actor, area: CapabilityArea, **changes) -> Capabil
     return _office_edit(area, actor=actor, changes=changes, allowed=AREA_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 
+def _synonyms(changes: dict) -> dict:
+    """Synonyms as a list of distinct words (an empty form field or admin box gives none)."""
+    if "synonyms" in changes:
+        words = changes["synonyms"] or []
+        if isinstance(words, str):
+            words = words.splitlines()
+        if not isinstance(words, list | tuple) or not all(isinstance(w, str) for w in words):
+            raise ValidationError({"synonyms": "Give the synonyms as words, one per line."})
+        changes = changes | {"synonyms": list(dict.fromkeys(w.strip() for w in words if w.strip()))}
+    return changes
+
+
 @transaction.atomic
 def capability_create(*, actor, **fields) -> Capability:
     """Add a capability to the taxonomy; its code is fixed from now on."""
+    fields = _synonyms(fields)
     return _office_edit(Capability(), actor=actor, changes=fields, allowed=CAPABILITY_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 
@@ -220,6 +234,7 @@ def capability_update(*, actor, capability: Capability, **changes) -> Capability
         raise ValidationError(
             {"code": "A capability's code is fixed once created (requests and matching name it); add a new one."}
         )
+    changes = _synonyms(changes)
     return _office_edit(capability, actor=actor, changes=changes, allowed=CAPABILITY_FIELDS, refusal=TAXONOMY_REFUSAL)
 
 

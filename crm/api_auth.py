@@ -53,17 +53,20 @@ class RolePermission(permissions.BasePermission):
     delete, and may set `object_write_check(user, obj)`. Reading is governed by the viewset's queryset,
     built from a `visible_*` helper. Writes to one object are checked after the object is fetched from
     that queryset, so an object the user may not see is a 404 and only a visible one can be a 403.
-    A method the endpoint does not offer is left to DRF's 405.
+    A method the endpoint does not offer is left to DRF's 405. A viewset may set `read_check`: a user it
+    refuses gets 403 for the list (a script must not take "no access" for "no records") and, as the queryset
+    is empty for them, 404 for any one object (its existence is not revealed).
     """
 
     def has_permission(self, request, view):
         if not access.is_signed_in(request.user):
             return False
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
         if request.method in permissions.SAFE_METHODS:
-            return True
+            check = getattr(type(view), "read_check", None)
+            return lookup in getattr(view, "kwargs", {}) or check is None or check(request.user)
         if getattr(view, request.method.lower(), None) is None:
             return True  # DRF answers 405 Method Not Allowed
-        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
         if lookup in getattr(view, "kwargs", {}):
             return True  # decided in has_object_permission, once the visible object is found
         return self._write_allowed(request.user, view)

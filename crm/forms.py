@@ -2,6 +2,7 @@ from django import forms
 
 from capabilities.models import Centre
 from crm.models import Role
+from engagements.models import Organisation
 
 
 class InviteForm(forms.Form):
@@ -15,6 +16,19 @@ class InviteForm(forms.Form):
         help_text="For centre staff: the centres they answer for.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(merged_into__isnull=True),
+        required=False,
+        help_text="For sponsor accounts: the company they act for.",
+    )
+
+
+class SponsorInviteForm(forms.Form):
+    """Inviting someone from a company's page: the role and organisation are the page's."""
+
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
 
 
 class AcceptInvitationForm(forms.Form):

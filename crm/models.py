@@ -14,10 +14,23 @@ class Role(models.TextChoices):
     PROGRAMME_OFFICE = "programme_office", "Programme Office"
     CENTRE = "centre", "Centre staff"
     VIEWER = "viewer", "Network leadership (read only)"
+    SPONSOR = "sponsor", "Sponsor (company account)"
 
 
 class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.VIEWER)
+    # A sponsor account belongs to its company: it sees that organisation's requests and nothing else.
+    organisation = models.ForeignKey(
+        "engagements.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsor_users",
+        help_text="For sponsor accounts: the company they act for.",
+    )
+    # The network's confidentiality agreement, accepted once per version by each sponsor user.
+    nda_accepted_at = models.DateTimeField("network NDA accepted", null=True, blank=True)
+    nda_version = models.CharField("network NDA version", max_length=40, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -45,6 +58,13 @@ class User(AbstractUser):
     @property
     def is_centre_staff(self) -> bool:
         return self.is_active and self.role == Role.CENTRE and not self.is_superuser
+
+    @property
+    def is_sponsor(self) -> bool:
+        return self.is_active and self.role == Role.SPONSOR and not self.is_superuser
+
+    def has_accepted_nda(self, version: str) -> bool:
+        return bool(self.nda_accepted_at) and self.nda_version == version
 
 
 def _hash_key(key: str) -> str:
@@ -102,6 +122,9 @@ class UserInvitation(models.Model):
     last_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=32, choices=Role.choices)
     centres = models.ManyToManyField("capabilities.Centre", blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        "engagements.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"

@@ -43,6 +43,16 @@ def is_centre_staff(user) -> bool:
     return is_signed_in(user) and not user.is_superuser and user.role == Role.CENTRE
 
 
+def is_sponsor(user) -> bool:
+    """A company's account (DESIGN.md section 5, third round): sees its organisation's requests only."""
+    return is_signed_in(user) and not user.is_superuser and user.role == Role.SPONSOR
+
+
+def sponsor_organisation_id(user) -> int | None:
+    """The organisation a sponsor account acts for; None for everyone else (and a sponsor not yet tied to one)."""
+    return user.organisation_id if is_sponsor(user) else None
+
+
 def reads_everything(user) -> bool:
     """The Programme Office and network leadership read the whole network."""
     return is_programme_office(user) or is_viewer(user)
@@ -148,6 +158,8 @@ def visible_requests(user) -> QuerySet[FeasibilityRequest]:
         return FeasibilityRequest.objects.all()
     if is_centre_staff(user):
         return FeasibilityRequest.objects.filter(invitations__centre__members=user).distinct()
+    if organisation_id := sponsor_organisation_id(user):
+        return FeasibilityRequest.objects.filter(sponsor_id=organisation_id)
     return FeasibilityRequest.objects.none()
 
 
@@ -156,13 +168,43 @@ def can_write_requests(user) -> bool:
     return is_programme_office(user)
 
 
+def can_submit_requests(user) -> bool:
+    """A sponsor account tied to its company submits opportunities for that company (and only that one)."""
+    return sponsor_organisation_id(user) is not None
+
+
+def can_create_requests(user) -> bool:
+    """Who may add a request at all: the office (for any sponsor) or a sponsor account (for its own company)."""
+    return can_write_requests(user) or can_submit_requests(user)
+
+
+def is_own_sponsor_request(user, request: FeasibilityRequest) -> bool:
+    organisation_id = sponsor_organisation_id(user)
+    return organisation_id is not None and request.sponsor_id == organisation_id
+
+
+def can_add_documents(user, request: FeasibilityRequest) -> bool:
+    """The office, or the sponsor's own accounts adding documents to their request later."""
+    return can_write_requests(user) or is_own_sponsor_request(user, request)
+
+
+def can_withdraw_request(user, request: FeasibilityRequest) -> bool:
+    """The office records any outcome; a sponsor may withdraw its own opportunity."""
+    return can_write_requests(user) or is_own_sponsor_request(user, request)
+
+
 def can_extract_synopsis(user) -> bool:
-    """Reading a synopsis into the request form: for those who fill that form in (the office; sponsors later)."""
-    return is_programme_office(user)
+    """Reading a synopsis into the request form: for those who fill that form in, the office and sponsors."""
+    return is_programme_office(user) or can_submit_requests(user)
 
 
 def can_see_matches(user) -> bool:
     return reads_everything(user)
+
+
+def can_read_invitations(user) -> bool:
+    """The network's own people; sponsors learn how many centres were asked, never which (403 for lists)."""
+    return reads_everything(user) or is_centre_staff(user)
 
 
 def visible_invitations(user) -> QuerySet[Invitation]:
@@ -177,11 +219,21 @@ def visible_responses(user) -> QuerySet[CentreResponse]:
     return CentreResponse.objects.filter(invitation__in=visible_invitations(user))
 
 
+def can_read_sponsor_summaries(user) -> bool:
+    return reads_everything(user) or is_sponsor(user)
+
+
 def visible_sponsor_summaries(user) -> QuerySet[SponsorSummary]:
-    """What was sent to sponsors: for those who read the whole network (it names every interested centre)."""
+    """The office and viewers read every summary; a sponsor reads its own requests' once released."""
     if reads_everything(user):
         return SponsorSummary.objects.all()
+    if organisation_id := sponsor_organisation_id(user):
+        return SponsorSummary.objects.released().filter(request__sponsor_id=organisation_id)
     return SponsorSummary.objects.none()
+
+
+def can_release_sponsor_summaries(user) -> bool:
+    return is_programme_office(user)
 
 
 def visible_setups(user) -> QuerySet[SiteSetUp]:

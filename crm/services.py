@@ -15,6 +15,7 @@ from capabilities.models import Centre
 from crm import permissions as access
 from crm.models import ApiToken, ReportNarrative, Role, User, UserInvitation
 from crm.tasks import send_email_task
+from engagements.models import Organisation
 
 
 def user_invite(
@@ -23,10 +24,15 @@ def user_invite(
     email: str,
     role: str,
     centres: list[Centre] | None = None,
+    organisation: Organisation | None = None,
     first_name: str = "",
     last_name: str = "",
 ) -> tuple[UserInvitation, str]:
-    """Invite a person by email with a role; returns the invitation and its one-time token."""
+    """Invite a person by email with a role; returns the invitation and its one-time token.
+
+    Centre staff come with their centres; a sponsor account with its company (`organisation`), whose
+    requests it will see and submit for.
+    """
     access.require(access.can_manage_users(actor), "Only the Programme Office invites people.")
     email = email.strip()
     centres = list(centres or [])
@@ -37,6 +43,10 @@ def user_invite(
         errors["centres"] = "Centre staff belong to at least one centre."
     if role != Role.CENTRE and centres:
         errors["centres"] = "Only centre staff belong to centres."
+    if role == Role.SPONSOR and organisation is None:
+        errors["organisation"] = "A sponsor account acts for a company: choose the organisation."
+    if role != Role.SPONSOR and organisation is not None:
+        errors["organisation"] = "Only sponsor accounts belong to an organisation."
     if User.objects.filter(email__iexact=email).exists():
         errors["email"] = "Someone with this email address already has an account."
     if errors:
@@ -52,6 +62,7 @@ def user_invite(
             first_name=first_name,
             last_name=last_name,
             role=role,
+            organisation=organisation,
             token_hash=UserInvitation.hash_token(token),
             invited_by=actor,
             expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
@@ -65,6 +76,7 @@ def user_invite(
             "first_name": first_name,
             "expires_at": invitation.expires_at.strftime("%d %B %Y"),
             "centres": [c.name for c in centres],
+            "organisation": organisation.name if organisation else "",
         }
         transaction.on_commit(lambda: send_email_task.enqueue("invitation", [email], context))
     return invitation, token
@@ -97,6 +109,7 @@ def invitation_accept(*, token: str, username: str, password: str, first_name: s
             first_name=first_name,
             last_name=last_name,
             role=invitation.role,
+            organisation_id=invitation.organisation_id,
         )
         for centre in invitation.centres.all():
             centre.members.add(user)
@@ -112,6 +125,23 @@ def invitation_revoke(*, actor: User, invitation: UserInvitation) -> None:
         raise ValidationError(f"This invitation is already {invitation.status}.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+
+
+def nda_accept(*, actor: User, version: str | None = None) -> User:
+    """Record that a sponsor user accepted the network's confidentiality agreement (date and version).
+
+    Asked once per version: the history keeps each acceptance, so the office can show who agreed to what when.
+    """
+    access.require(access.is_sponsor(actor), "Only sponsor accounts accept the network NDA here.")
+    version = version or settings.NETWORK_NDA_VERSION
+    if actor.has_accepted_nda(version):
+        return actor
+    actor.nda_accepted_at = timezone.now()
+    actor.nda_version = version
+    actor._history_user = actor
+    actor._change_reason = f"Accepted the network NDA (version {version})"
+    actor.save(update_fields=["nda_accepted_at", "nda_version"])
+    return actor
 
 
 def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:

@@ -15,6 +15,7 @@ crm_patterns = (
         path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
         path("users/", views.user_list, name="user-list"),
         path("users/<int:pk>/active/", views.user_set_active, name="user-set-active"),
+        path("users/sponsors/<int:organisation_pk>/invite/", views.sponsor_invite, name="sponsor-invite"),
         path("users/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
         path("search/", views.search_view, name="search"),

@@ -6,15 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from crm import permissions as access
 from crm import services
 from crm.dashboard import dashboard_context
-from crm.forms import AcceptInvitationForm, InviteForm, TokenForm
+from crm.forms import AcceptInvitationForm, InviteForm, SponsorInviteForm, TokenForm
 from crm.forms_util import add_service_errors
 from crm.history import history_of
-from crm.models import User, UserInvitation
+from crm.models import Role, User, UserInvitation
 from crm.search import search
 
 
@@ -26,6 +27,8 @@ def index(request):
 
 @login_required
 def home(request):
+    if access.is_sponsor(request.user):
+        return redirect("feasibility:sponsor-home")  # a company's home is its own requests
     return render(request, "crm/home.html", dashboard_context(request.user))
 
 
@@ -84,11 +87,42 @@ def user_list(request):
     else:
         form = InviteForm()
     context = {
-        "users": User.objects.prefetch_related("centres").order_by("role", "last_name", "first_name"),
-        "invitations": UserInvitation.objects.pending().select_related("invited_by").prefetch_related("centres"),
+        "users": User.objects.select_related("organisation")
+        .prefetch_related("centres")
+        .order_by("role", "last_name", "first_name"),
+        "invitations": UserInvitation.objects.pending()
+        .select_related("invited_by", "organisation")
+        .prefetch_related("centres"),
         "form": form,
     }
     return render(request, "crm/user_list.html", context)
+
+
+@login_required
+@require_POST
+def sponsor_invite(request, organisation_pk):
+    """From a company's page: invite one of its people as a sponsor account for that company."""
+    from engagements.models import Organisation
+
+    access.require(access.can_manage_users(request.user), "Only the Programme Office invites people.")
+    organisation = get_object_or_404(Organisation, pk=organisation_pk, merged_into__isnull=True)
+    form = SponsorInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, _token = services.user_invite(
+                actor=request.user, role=Role.SPONSOR, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email} for {organisation.name}.")
+            return redirect(_sponsor_accounts_url(organisation))
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(_sponsor_accounts_url(organisation))
+
+
+def _sponsor_accounts_url(organisation) -> str:
+    return reverse("engagements:organisation-detail", args=[organisation.pk]) + "#sponsor-accounts"
 
 
 @login_required

@@ -112,6 +112,7 @@ class _ServiceViewSet(viewsets.ModelViewSet):
     """Reads from a visible_* queryset; writes through the named services."""
 
     permission_classes = [RolePermission]
+    read_check = staticmethod(access.can_read_engagements)
     write_check = staticmethod(access.can_write_engagements)
 
     def perform_create(self, serializer):

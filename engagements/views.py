@@ -185,6 +185,7 @@ def organisation_detail(request, pk):
         "nda_expiring": nda_expiring,
         "nda_expired": bool(org.nda_expires_on and org.nda_expires_on < today),
         "can_write": access.can_write_engagements(request.user),
+        "can_invite_sponsors": access.can_manage_users(request.user),
         "merge_form": MergeForm(survivor=org) if access.can_write_engagements(request.user) else None,
         "today": today,
     }

@@ -2,9 +2,11 @@
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from capabilities.models import POPULATION_CODES, Modality
@@ -22,6 +24,7 @@ from feasibility.models import (
     Phase,
     RequestStatus,
     Source,
+    SponsorSummary,
 )
 
 
@@ -71,7 +74,16 @@ class RequirementSerializer(serializers.Serializer):
 
 
 class FeasibilityRequestSerializer(serializers.ModelSerializer):
-    sponsor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    sponsor = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text="Required for the Programme Office; a sponsor account's requests are always its own company's.",
+    )
+    nda_accepted = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="Sponsor accounts: accept the network's confidentiality agreement (needed once per version).",
+    )
     modality = serializers.ChoiceField(choices=Modality.choices, required=False)
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
     populations = serializers.ListField(
@@ -98,6 +110,7 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
             "status",
             "under_nda",
             "synopsis",
+            "nda_accepted",
         ]
         read_only_fields = ["reference", "status"]
         extra_kwargs = {"received_on": {"required": False}}
@@ -119,15 +132,42 @@ class FeasibilityRequestSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         actor = self.context["request"].user
-        return _service_call(
-            services.request_create, actor=actor, source=Source.API, **self._service_fields(validated_data)
-        )
+        fields = self._service_fields(validated_data)
+        nda_accepted = fields.pop("nda_accepted", False)
+        if access.can_submit_requests(actor):
+            # The sponsor is the account's company, whatever was sent; the public form's path and checks.
+            submitted = {k: v for k, v in fields.items() if k in SPONSOR_SUBMIT_FIELDS}
+            return _service_call(
+                services.request_submit_sponsor,
+                actor=actor,
+                source=Source.API,
+                nda_accepted=nda_accepted,
+                **submitted,
+            )
+        if "sponsor" not in fields:
+            raise serializers.ValidationError({"sponsor": "Choose the sponsor organisation."})
+        return _service_call(services.request_create, actor=actor, source=Source.API, **fields)
 
     def update(self, instance, validated_data):
         actor = self.context["request"].user
         return _service_call(
             services.request_update, actor=actor, request=instance, **self._service_fields(validated_data)
         )
+
+
+SPONSOR_SUBMIT_FIELDS = (
+    "title",
+    "synopsis",
+    "populations",
+    "modality",
+    "phase",
+    "asset",
+    "sites_sought",
+    "patients_total",
+    "planned_start",
+    "tumour_types",
+    "requirements",
+)
 
 
 class FeasibilityRequestFilter(django_filters.FilterSet):
@@ -159,13 +199,26 @@ class MatchSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class ExtractRequestSerializer(serializers.Serializer):
+    synopsis = serializers.FileField(help_text="The synopsis: a PDF, DOCX or text file (or its text, as a string).")
+
+
+class ExtractResponseSerializer(serializers.Serializer):
+    fields = serializers.DictField(
+        help_text="title, phase, modality, populations, tumour_types, requirements [{capability, necessity}], "
+        "sites_sought, patients_total, planned_start: those the synopsis gives"
+    )
+    evidence = serializers.DictField(child=serializers.CharField(), help_text="For each field, its sentence.")
+
+
 class FeasibilityRequestViewSet(viewsets.ModelViewSet):
     """Trial opportunities. Centre staff see only those routed to their centres; only the Programme Office writes."""
 
     serializer_class = FeasibilityRequestSerializer
     filterset_class = FeasibilityRequestFilter
     permission_classes = [RolePermission]
-    write_check = staticmethod(access.can_write_requests)
+    write_check = staticmethod(access.can_create_requests)  # sponsors create their own company's
+    object_write_check = staticmethod(lambda user, obj: access.can_write_requests(user))
     http_method_names = ["get", "post", "put", "patch", "head", "options"]  # withdraw, never delete
 
     def get_queryset(self):
@@ -198,6 +251,24 @@ class FeasibilityRequestViewSet(viewsets.ModelViewSet):
             invitation._prefetched_objects_cache = {}
         return Response(InvitationSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ExtractRequestSerializer, responses=ExtractResponseSerializer)
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[IsSignedIn],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def extract(self, request):
+        """Read a synopsis (PDF, DOCX or text file as `synopsis`, or its text) into the request's fields, each with
+        the sentence it came from. Nothing is saved. The Programme Office and sponsor accounts only."""
+        access.require(access.can_extract_synopsis(request.user), "Only the Programme Office and sponsors use this.")
+        upload = request.FILES.get("synopsis")
+        text = "" if upload else request.data.get("synopsis", "")
+        if not isinstance(text, str):
+            raise serializers.ValidationError({"synopsis": "Send the synopsis as a file or as text."})
+        extraction, _text = _service_call(services.synopsis_extract, actor=request.user, upload=upload, text=text)
+        return Response(extraction.as_dict())
+
 
 class InvitationFilter(django_filters.FilterSet):
     answered = django_filters.BooleanFilter(field_name="response", lookup_expr="isnull", exclude=True)
@@ -213,6 +284,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = InvitationSerializer
     filterset_class = InvitationFilter
     permission_classes = [RolePermission]
+    read_check = staticmethod(access.can_read_invitations)
 
     def get_queryset(self):
         return (
@@ -233,8 +305,48 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(InvitationSerializer(invitation).data)
 
 
+# Sponsor summaries ---------------------------------------------------------------------------------
+
+
+class SponsorSummarySerializer(serializers.ModelSerializer):
+    pdf = serializers.SerializerMethodField(help_text="Where to download the released PDF; null until released.")
+
+    class Meta:
+        model = SponsorSummary
+        fields = ["id", "request", "created_at", "released_at", "pdf"]
+
+    def get_pdf(self, summary) -> str | None:
+        if not summary.released_at:
+            return None
+        url = reverse("feasibility:summary-download", args=[summary.pk, "pdf"])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class SponsorSummaryFilter(django_filters.FilterSet):
+    # A number, not a choice of every request: an unknown and an invisible request answer alike (an empty list).
+    request = django_filters.NumberFilter(field_name="request_id")
+
+    class Meta:
+        model = SponsorSummary
+        fields = ["request"]
+
+
+class SponsorSummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The collated answers: the office and viewers see all; a sponsor account its own requests' once released."""
+
+    serializer_class = SponsorSummarySerializer
+    filterset_class = SponsorSummaryFilter
+    permission_classes = [RolePermission]
+    read_check = staticmethod(access.can_read_sponsor_summaries)
+
+    def get_queryset(self):
+        return access.visible_sponsor_summaries(self.request.user).order_by("-created_at", "-id")
+
+
 # (prefix, viewset, basename) for crm/api_urls.py's router.
 ROUTES: list[tuple] = [
     ("feasibility-requests", FeasibilityRequestViewSet, "feasibility-request"),
     ("invitations", InvitationViewSet, "invitation"),
+    ("sponsor-summaries", SponsorSummaryViewSet, "sponsor-summary"),
 ]

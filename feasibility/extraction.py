@@ -68,7 +68,10 @@ def _trim(sentence: str) -> str:
 
 # Sentences ----------------------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\[•\-–])")
+# A sentence ends at . ; ! or ? before a capital or a number, but not after "approx." or "e.g.".
+_SENTENCE_END = re.compile(
+    r"(?<=[.;!?])(?<!approx\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bca\.)(?<!vs\.)(?<!No\.)\s+(?=[A-Z0-9(\[•\-–])"
+)
 _HEADING = re.compile(
     r"^\s*(?:#+\s*|\d+(?:\.\d+)*\.?\s+)?(background|rationale|population|eligibility|inclusion|exclusion|key|"
     r"design|study design|site|sites|requirements|numbers|timelines?|treatment|objectives?|endpoints?|procedures|"
@@ -91,11 +94,24 @@ class Sentence:
     preferred_section: bool = False  # under a "Preferred"/"Desirable" heading
 
 
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join lines a PDF wrapped mid-sentence ('...3 UK sites and 40' + 'patients in total.')."""
+    joined: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        previous = joined[-1].rstrip() if joined else ""
+        if previous and stripped[:1].islower() and previous[-1:] not in ".:;!?|":
+            joined[-1] = f"{previous} {stripped}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def sentences(text: str) -> list[Sentence]:
     """Lines, split at sentence ends, each knowing the section it sits in (exclusions, preferred facilities)."""
     out: list[Sentence] = []
     excluded = preferred = False
-    for raw in text.replace("\r", "\n").split("\n"):
+    for raw in _unwrap(text.replace("\r", "\n").split("\n")):
         line = raw.strip().strip("•*·-–").strip()
         if not line:
             continue

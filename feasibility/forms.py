@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from capabilities.models import POPULATION_CODES, Capability, Centre, Modality
 from engagements.models import Contact, Organisation
@@ -243,3 +244,131 @@ class RequestFilterForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     attachments = MultipleFileField(label="Add documents", help_text="PDF, DOCX or XLSX, up to 10 MB each.")
+
+
+class SponsorOpportunityForm(PublicOpportunityForm):
+    """The public form's study fields for a signed-in sponsor: the company is the account's, no robot check, the
+    NDA accepted once; tumour types and capabilities too, as a synopsis can fill them in."""
+
+    tumour_types = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.filter(is_tumour_type=True),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    required = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        label="Capabilities sites must have",
+    )
+    preferred = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        label="Capabilities you would prefer",
+    )
+    nda_accepted = forms.BooleanField(
+        required=False,
+        label="I accept the network's confidentiality agreement: the Programme Office and the centres it consults "
+        "keep our opportunities confidential, and we share no patient-identifiable data.",
+    )
+
+    field_order = [
+        "title",
+        "asset",
+        "modality",
+        "phase",
+        "populations",
+        "tumour_types",
+        "required",
+        "preferred",
+        "sites_sought",
+        "patients_total",
+        "planned_start",
+        "synopsis",
+        "attachments",
+        "nda_accepted",
+    ]
+
+    def __init__(self, *args, nda_needed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("company", "name", "email", "website", "nda_confirmed"):
+            del self.fields[name]
+        if not nda_needed:
+            del self.fields["nda_accepted"]
+        self.fields["required"].queryset = _requirement_choices()
+        self.fields["preferred"].queryset = _requirement_choices()
+
+    def clean(self):
+        data = super().clean()
+        if set(data.get("required") or []) & set(data.get("preferred") or []):
+            self.add_error("preferred", "A capability is either required or preferred, not both.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        required, preferred = data.pop("required", []), data.pop("preferred", [])
+        data["requirements"] = [(c, "required") for c in required] + [(c, "preferred") for c in preferred]
+        data["tumour_types"] = list(data["tumour_types"])
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why are you withdrawing it?",
+        help_text="For example: the programme was deprioritised, or sites were found elsewhere.",
+    )
+
+
+class SynopsisForm(forms.Form):
+    """Upload or paste a synopsis to fill the request form; nothing is saved until the form itself is sent."""
+
+    synopsis_file = forms.FileField(
+        required=False,
+        label="Synopsis file",
+        help_text="PDF, Word (.docx) or text, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.txt"}),
+    )
+    synopsis_text = forms.CharField(
+        required=False,
+        label="Or paste the synopsis",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("synopsis_file") and not (data.get("synopsis_text") or "").strip():
+            raise forms.ValidationError("Upload the synopsis or paste its text.")
+        return data
+
+
+# The extraction's field names, as the request forms name them.
+EXTRACTED_AS = {"requirements": ("required", "preferred")}
+
+
+def extraction_initial(fields: dict, text: str) -> dict:
+    """The request form's initial values from what a synopsis gave (nothing saved)."""
+    initial = {name: value for name, value in fields.items() if name not in ("requirements", "tumour_types")}
+    initial["tumour_types"] = list(fields.get("tumour_types") or [])
+    requirements = fields.get("requirements") or []
+    initial["required"] = [r["capability"] for r in requirements if r["necessity"] == "required"]
+    initial["preferred"] = [r["capability"] for r in requirements if r["necessity"] == "preferred"]
+    initial["synopsis"] = text
+    return initial
+
+
+def show_evidence(form: forms.Form, evidence: dict) -> list[dict]:
+    """Under each prefilled field, the sentence it came from; returns the list shown above the form."""
+    shown = []
+    for name, sentence in evidence.items():
+        names = [n for n in EXTRACTED_AS.get(name, (name,)) if n in form.fields]
+        for field_name in names:
+            form.fields[field_name].help_text = format_html("From the synopsis: “{}”", sentence)
+        label = (form.fields[names[0]].label if names else None) or name.replace("_", " ").capitalize()
+        shown.append({"field": name, "label": label, "sentence": sentence})
+    return shown

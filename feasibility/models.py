@@ -46,6 +46,7 @@ class Source(models.TextChoices):
     OFFICE = "office", "Entered by the Programme Office"
     PUBLIC_FORM = "public_form", "Public opportunity form"
     API = "api", "API"
+    SPONSOR_ACCOUNT = "sponsor_account", "Sponsor account"
 
 
 class FeasibilityRequestQuerySet(models.QuerySet):
@@ -254,8 +255,21 @@ class CentreResponse(models.Model):
             raise ValidationError({"decline_reason": "A reason is only given when declining."})
 
 
+def summary_pdf_path(instance, filename):
+    return f"summaries/{instance.request_id}/{filename}"
+
+
+class SponsorSummaryQuerySet(models.QuerySet):
+    def released(self):
+        return self.filter(released_at__isnull=False)
+
+
 class SponsorSummary(models.Model):
-    """A record of the collated answer sent back to the sponsor."""
+    """A record of the collated answer sent back to the sponsor.
+
+    Once the office releases it (`released_at`), the sponsor's accounts download it in EPOCH: the PDF and
+    CSV are frozen at release, so the sponsor reads exactly what the office released, whatever changes later.
+    """
 
     request = models.ForeignKey(FeasibilityRequest, on_delete=models.CASCADE, related_name="summaries_sent")
     sent_on = models.DateField(default=timezone.localdate)
@@ -264,7 +278,19 @@ class SponsorSummary(models.Model):
     centres_consulted = models.PositiveIntegerField(default=0)
     centres_interested = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pdf = models.FileField(upload_to=summary_pdf_path, blank=True)
+    csv = models.TextField(blank=True, editable=False)
+    # Each download saves the row once more, so the history lists who fetched it and when.
+    downloads = models.PositiveIntegerField(default=0, editable=False)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["csv"])
+
+    objects = SponsorSummaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_on", "-id"]
@@ -272,6 +298,10 @@ class SponsorSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference} summary sent {self.sent_on}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
 
 
 def _days(start: datetime.date | None, end: datetime.date | None) -> int | None:

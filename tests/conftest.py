@@ -1,11 +1,11 @@
 """The named users of every test (STYLE.md): alice (Programme Office), bob (centre staff at Leeds),
-carol (centre staff at Manchester), victor (viewer)."""
+carol (centre staff at Manchester), victor (viewer), sam (sponsor account at Acme Oncology)."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from crm.models import Role
-from tests.factories import PASSWORD, CentreFactory, UserFactory
+from tests.factories import PASSWORD, CentreFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture
@@ -40,6 +40,17 @@ def carol(db, manchester):
 @pytest.fixture
 def victor(db):
     return UserFactory(username="victor", first_name="Victor", role=Role.VIEWER)
+
+
+@pytest.fixture
+def acme(db):
+    """The company sam works for."""
+    return OrganisationFactory(name="Acme Oncology", kind="biotech")
+
+
+@pytest.fixture
+def sam(db, acme):
+    return UserFactory(username="sam", first_name="Sam", role=Role.SPONSOR, organisation=acme)
 
 
 @pytest.fixture

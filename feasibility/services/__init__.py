@@ -31,6 +31,7 @@ from feasibility.services.intake import (
     request_attach,
     request_create,
     request_submit_public,
+    request_submit_sponsor,
     request_update,
 )
 from feasibility.services.matches import centre_profiles, matches_for, matches_for_spec, request_spec, spec_from_codes
@@ -38,7 +39,9 @@ from feasibility.services.outcome import (
     interested_responses,
     request_set_outcome,
     setup_update,
+    sponsor_summary_download,
     sponsor_summary_record,
+    sponsor_summary_release,
 )
 from feasibility.services.routing import default_deadline, invitations_remind, invitations_to_remind, route_request
 
@@ -67,11 +70,14 @@ __all__ = [
     "request_set_outcome",
     "request_spec",
     "request_submit_public",
+    "request_submit_sponsor",
     "request_update",
     "route_request",
     "setup_update",
     "spec_from_codes",
+    "sponsor_summary_download",
     "sponsor_summary_record",
+    "sponsor_summary_release",
     "submit_response",
     "synopsis_extract",
     "taxonomy_terms",

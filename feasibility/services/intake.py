@@ -6,6 +6,7 @@ import datetime
 import re
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -224,15 +225,6 @@ def _attach(request: FeasibilityRequest, uploads: Iterable[UploadedFile], actor=
         )
 
 
-@transaction.atomic
-def request_attach(*, actor, request: FeasibilityRequest, uploads: Iterable[UploadedFile]) -> None:
-    access.require(access.can_write_requests(actor), "Only the Programme Office attaches documents.")
-    uploads = list(uploads)
-    for upload in uploads:
-        check_attachment(upload)
-    _attach(request, uploads, actor)
-
-
 def find_or_create_organisation(name: str) -> Organisation:
     """The organisation with this name once normalised ("Helix Ltd" is "Helix"), else a new prospect."""
     key = normalise_name(name)
@@ -240,6 +232,64 @@ def find_or_create_organisation(name: str) -> Organisation:
     if existing:
         return existing
     return Organisation.objects.create(name=name.strip(), kind=OrganisationKind.OTHER)
+
+
+def _check_uploads(uploads: list[UploadedFile], errors: dict) -> None:
+    for upload in uploads:
+        try:
+            check_attachment(upload)
+        except ValidationError as exc:
+            errors.setdefault("attachments", []).extend(exc.message_dict["attachments"])
+
+
+def _submit_opportunity(
+    *,
+    sponsor: Organisation,
+    source: str,
+    title: str,
+    synopsis: str,
+    populations: Sequence[str],
+    modality: str,
+    phase: str,
+    asset: str,
+    sites_sought: int | None,
+    patients_total: int | None,
+    planned_start: datetime.date | None,
+    uploads: list[UploadedFile],
+    actor=None,
+    tumour_types: Iterable = (),
+    requirements: Iterable = (),
+    **submitter,
+) -> FeasibilityRequest:
+    """What a sponsor's opportunity becomes, whichever door it came through: a request in triage."""
+    request = FeasibilityRequest(
+        title=(title or "").strip(),
+        sponsor=sponsor,
+        populations=list(populations or []),
+        modality=modality,
+        phase=phase,
+        asset=asset,
+        sites_sought=sites_sought,
+        patients_total=patients_total,
+        planned_start=planned_start,
+        synopsis=synopsis.strip(),
+        under_nda=True,
+        source=source,
+        status=RequestStatus.TRIAGE,
+        **submitter,
+    )
+    _validate_request(request)
+    tumours = _resolve_capabilities(tumour_types, "tumour_types")
+    reqs = _resolve_requirements(requirements)
+    _by(request, actor)
+    _save_with_reference(request)
+    _set_related(request, tumours, reqs)
+    _attach(request, uploads, actor)
+    if request.submitter_email:
+        context = {"reference": request.reference, "name": request.submitter_name}
+        to = [request.submitter_email]
+        transaction.on_commit(lambda: send_email_task.enqueue("feasibility-acknowledgement", to, context))
+    return request
 
 
 @transaction.atomic
@@ -269,40 +319,98 @@ def request_submit_public(
     if not (synopsis or "").strip():
         errors["synopsis"] = "Give a synopsis of the study."
     uploads = list(attachments or [])
-    for upload in uploads:
-        try:
-            check_attachment(upload)
-        except ValidationError as exc:
-            errors.setdefault("attachments", []).extend(exc.message_dict["attachments"])
+    _check_uploads(uploads, errors)
     if errors:
         raise ValidationError(errors)
-    sponsor = find_or_create_organisation(company)
-    request = FeasibilityRequest(
-        title=(title or "").strip(),
-        sponsor=sponsor,
-        populations=list(populations or []),
+    return _submit_opportunity(
+        sponsor=find_or_create_organisation(company),
+        source=Source.PUBLIC_FORM,
+        title=title,
+        synopsis=synopsis,
+        populations=populations,
         modality=modality,
         phase=phase,
         asset=asset,
         sites_sought=sites_sought,
         patients_total=patients_total,
         planned_start=planned_start,
-        synopsis=synopsis.strip(),
-        under_nda=True,
-        source=Source.PUBLIC_FORM,
-        status=RequestStatus.TRIAGE,
+        uploads=uploads,
         submitter_name=name.strip(),
         submitter_email=email.strip(),
         submitter_company=company.strip(),
     )
-    _validate_request(request)
-    _save_with_reference(request)
-    _attach(request, uploads)
-    if request.submitter_email:
-        context = {"reference": request.reference, "name": request.submitter_name}
-        to = [request.submitter_email]
-        transaction.on_commit(lambda: send_email_task.enqueue("feasibility-acknowledgement", to, context))
-    return request
+
+
+NDA_REFUSAL = "Accept the network's confidentiality agreement before submitting an opportunity."
+
+
+@transaction.atomic
+def request_submit_sponsor(
+    *,
+    actor,
+    title: str,
+    synopsis: str,
+    populations: Sequence[str],
+    nda_accepted: bool = False,
+    modality: str = Modality.OTHER,
+    phase: str = Phase.PHASE_1,
+    asset: str = "",
+    sites_sought: int | None = None,
+    patients_total: int | None = None,
+    planned_start: datetime.date | None = None,
+    tumour_types: Iterable = (),
+    requirements: Iterable = (),
+    attachments: Iterable[UploadedFile] = (),
+    source: str = Source.SPONSOR_ACCOUNT,
+) -> FeasibilityRequest:
+    """A signed-in sponsor's opportunity: the public form's path, with the company known from the account (never
+    from what is sent) and the network NDA accepted once per version (recorded on the user, with its date)."""
+    from crm.services import nda_accept
+
+    access.require(access.can_submit_requests(actor), "Only a company's sponsor accounts submit opportunities here.")
+    errors = {}
+    if not actor.has_accepted_nda(settings.NETWORK_NDA_VERSION) and not nda_accepted:
+        errors["nda_accepted"] = NDA_REFUSAL
+    if not (synopsis or "").strip():
+        errors["synopsis"] = "Give a synopsis of the study."
+    uploads = list(attachments or [])
+    _check_uploads(uploads, errors)
+    if errors:
+        raise ValidationError(errors)
+    if nda_accepted:
+        nda_accept(actor=actor)
+    return _submit_opportunity(
+        actor=actor,
+        sponsor=actor.organisation,
+        source=source,
+        title=title,
+        synopsis=synopsis,
+        populations=populations,
+        modality=modality,
+        phase=phase,
+        asset=asset,
+        sites_sought=sites_sought,
+        patients_total=patients_total,
+        planned_start=planned_start,
+        tumour_types=tumour_types,
+        requirements=requirements,
+        uploads=uploads,
+        submitter_name=actor.get_full_name() or actor.username,
+        submitter_email=actor.email,
+        submitter_company=actor.organisation.name,
+    )
+
+
+@transaction.atomic
+def request_attach(*, actor, request: FeasibilityRequest, uploads: Iterable[UploadedFile]) -> None:
+    """Add documents to a request: the office, or the sponsor's own accounts while it is open."""
+    access.require(access.can_add_documents(actor, request), "Only the Programme Office attaches documents.")
+    if not access.can_write_requests(actor):
+        _refuse_if_closed(request, "given more documents")
+    uploads = list(uploads)
+    for upload in uploads:
+        check_attachment(upload)
+    _attach(request, uploads, actor)
 
 
 # Matching ---------------------------------------------------------------------------------------------

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from capabilities.models import Centre
 from crm import permissions as access
+from crm.tasks import send_email_task
 from feasibility.models import (
     CLOSED_STATUSES,
     CentreResponse,
@@ -70,6 +74,67 @@ def sponsor_summary_record(
     return summary
 
 
+@transaction.atomic
+def sponsor_summary_release(*, actor, summary: SponsorSummary, base_url: str = "") -> SponsorSummary:
+    """Release a recorded summary to the sponsor's accounts: freeze its PDF and CSV as they stand now, and email
+    each active account of the sponsor a link (never the answers themselves)."""
+    from feasibility.summaries import summary_context, summary_csv, summary_pdf
+
+    access.require(access.can_release_sponsor_summaries(actor), "Only the Programme Office releases summaries.")
+    summary = SponsorSummary.objects.select_for_update().select_related("request__sponsor").get(pk=summary.pk)
+    request = summary.request
+    if summary.released_at:
+        raise ValidationError(
+            f"This summary was already released on {timezone.localtime(summary.released_at):%d %b %Y}."
+        )
+    if request.status == RequestStatus.WITHDRAWN:
+        raise ValidationError("This request was withdrawn; there is nothing to release to the sponsor.")
+    context = summary_context(request)
+    summary.pdf.save(
+        f"{request.reference}-collated-answer.pdf",
+        ContentFile(summary_pdf(context, base_url=base_url or settings.SITE_URL + "/")),
+        save=False,
+    )
+    summary.csv = summary_csv(context)
+    summary.released_at = timezone.now()
+    summary.released_by = actor
+    summary._change_reason = "Released to the sponsor"
+    _by(summary, actor).save()
+    recipients = list(
+        request.sponsor.sponsor_users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if recipients:
+        email_context = {
+            "reference": request.reference,
+            "link": settings.SITE_URL + reverse("feasibility:sponsor-request", args=[request.pk]),
+        }
+        transaction.on_commit(
+            lambda: send_email_task.enqueue("feasibility-summary-released", recipients, email_context)
+        )
+    return summary
+
+
+SUMMARY_FORMATS = ("pdf", "csv")
+
+
+def sponsor_summary_download(*, actor, summary: SponsorSummary, kind: str) -> bytes:
+    """The released file (PDF or CSV) as frozen at release; the download is recorded in the summary's history."""
+    if kind not in SUMMARY_FORMATS:
+        raise ValidationError("Download the summary as PDF or CSV.")
+    with transaction.atomic():
+        locked = SponsorSummary.objects.select_for_update().get(pk=summary.pk)
+        if not locked.released_at:
+            raise ValidationError("This summary has not been released to the sponsor yet.")
+        locked.downloads += 1
+        locked.last_downloaded_at = timezone.now()
+        locked._change_reason = f"Downloaded ({kind.upper()})"
+        _by(locked, actor).save(update_fields=["downloads", "last_downloaded_at"])
+    if kind == "csv":
+        return locked.csv.encode()
+    with locked.pdf.open("rb") as handle:
+        return handle.read()
+
+
 OUTCOMES = (RequestStatus.PLACED, RequestStatus.NOT_PLACED, RequestStatus.WITHDRAWN)
 
 
@@ -83,8 +148,16 @@ def request_set_outcome(
     notes: str = "",
     closed_on: datetime.date | None = None,
 ) -> FeasibilityRequest:
-    """Close a request: placed (with the selected centres, who get set-up records), not placed, or withdrawn."""
-    access.require(access.can_write_requests(actor), "Only the Programme Office records outcomes.")
+    """Close a request: placed (with the selected centres, who get set-up records), not placed, or withdrawn.
+
+    The sponsor's own accounts may withdraw their opportunity, saying why (the reason is kept in its notes).
+    """
+    if outcome == RequestStatus.WITHDRAWN and not access.can_write_requests(actor):
+        access.require(access.can_withdraw_request(actor, request), "Only the Programme Office records outcomes.")
+        if not (notes or "").strip():
+            raise ValidationError({"notes": "Say why the opportunity is withdrawn."})
+    else:
+        access.require(access.can_write_requests(actor), "Only the Programme Office records outcomes.")
     request = FeasibilityRequest.objects.select_for_update().get(pk=request.pk)
     if request.status in CLOSED_STATUSES:
         raise ValidationError(f"This request is already {_status_label(request)}; its outcome cannot change.")

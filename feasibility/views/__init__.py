@@ -15,7 +15,8 @@ from feasibility.views.requests import (
     request_route,
 )
 from feasibility.views.scorecards import my_scorecard, scorecard, scorecard_for, scorecard_list
-from feasibility.views.summary import sponsor_summary
+from feasibility.views.sponsor import sponsor_home, sponsor_request, sponsor_submit, sponsor_withdraw, synopsis_prefill
+from feasibility.views.summary import sponsor_summary, sponsor_summary_download, sponsor_summary_release
 
 __all__ = [
     "answer",
@@ -39,6 +40,13 @@ __all__ = [
     "scorecard_list",
     "setup_edit",
     "setup_rows",
+    "sponsor_home",
+    "sponsor_request",
+    "sponsor_submit",
     "sponsor_summary",
+    "sponsor_summary_download",
+    "sponsor_summary_release",
+    "sponsor_withdraw",
+    "synopsis_prefill",
     "to_answer",
 ]

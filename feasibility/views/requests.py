@@ -21,6 +21,7 @@ from feasibility.forms import (
     RequestFilterForm,
     RequestForm,
     RouteForm,
+    SynopsisForm,
 )
 from feasibility.models import (
     RequestStatus,
@@ -31,6 +32,7 @@ from feasibility.views._common import (
     _get_request_for_user,
     _invitations_of,
 )
+from feasibility.views.sponsor import synopsis_prefill
 
 # Requests ---------------------------------------------------------------------------------------------
 
@@ -105,7 +107,10 @@ def request_create(request):
             access.visible_engagements(request.user).prefetch_related("organisations", "contacts"),
             pk=request.GET["engagement"],
         )
-    if request.method == "POST":
+    evidence, synopsis_form = [], SynopsisForm()
+    if request.method == "POST" and request.POST.get("step") == "extract":
+        form, synopsis_form, evidence = synopsis_prefill(request, RequestForm)
+    elif request.method == "POST":
         form = RequestForm(request.POST)
         if form.is_valid():
             try:
@@ -127,7 +132,8 @@ def request_create(request):
                 "received_on": engagement.occurred_on,
             }
         form = RequestForm(initial=initial)
-    return render(request, "feasibility/request_form.html", {"form": form, "engagement": engagement})
+    context = {"form": form, "engagement": engagement, "synopsis_form": synopsis_form, "evidence": evidence}
+    return render(request, "feasibility/request_form.html", context)
 
 
 @login_required
@@ -154,6 +160,9 @@ def request_detail(request, pk):
     """The Programme Office and viewers see matches and every answer; centre staff their own invitation only."""
     feasibility_request = _get_request_for_user(request.user, pk)
     user = request.user
+    if access.is_sponsor(user):
+        # A sponsor reads its request through its own page: a timeline, never the centres' answers.
+        return redirect("feasibility:sponsor-request", feasibility_request.pk)
     invitations = list(_invitations_of(feasibility_request, user))
     context = {
         "object": feasibility_request,
@@ -226,7 +235,9 @@ def request_route(request, pk):
 @require_POST
 def request_attach(request, pk):
     feasibility_request = _get_request_for_user(request.user, pk)
-    access.require(access.can_write_requests(request.user), "Only the Programme Office attaches documents.")
+    access.require(
+        access.can_add_documents(request.user, feasibility_request), "Only the Programme Office attaches documents."
+    )
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -239,7 +250,7 @@ def request_attach(request, pk):
             messages.success(request, "Documents attached.")
     else:
         messages.error(request, "Choose at least one PDF, DOCX or XLSX file.")
-    return redirect("feasibility:request-detail", feasibility_request.pk)
+    return redirect("feasibility:request-detail", feasibility_request.pk)  # a sponsor is sent on to its own page
 
 
 @login_required

@@ -3,15 +3,12 @@
 Thin: each view fetches through crm.permissions, parses a form, calls a service, renders.
 """
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from crm import exports
 from crm import permissions as access
@@ -20,9 +17,8 @@ from feasibility import services
 from feasibility.forms import (
     SummaryForm,
 )
-from feasibility.models import (
-    Decision,
-)
+from feasibility.models import SponsorSummary
+from feasibility.summaries import CSV_HEADERS, summary_context, summary_pdf, summary_rows
 from feasibility.views._common import (
     _get_request_for_user,
 )
@@ -30,59 +26,21 @@ from feasibility.views._common import (
 # Sponsor summary ------------------------------------------------------------------------------------------
 
 
-def _summary_context(feasibility_request) -> dict:
-    invitations = list(feasibility_request.invitations.select_related("centre", "response").order_by("centre__name"))
-    answered = [i for i in invitations if hasattr(i, "response")]
-    interested = [i for i in answered if i.response.decision == Decision.INTERESTED]
-    declined = [i for i in answered if i.response.decision == Decision.DECLINED]
-    reasons = Counter(i.response.get_decline_reason_display() for i in declined)
-    return {
-        "object": feasibility_request,
-        "consulted": len(invitations),
-        "answered": len(answered),
-        "unanswered": len(invitations) - len(answered),
-        "interested": interested,
-        "declined": declined,
-        "decline_reasons": sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
-        "more_info": sum(1 for i in answered if i.response.decision == Decision.MORE_INFO),
-        "patients": sum(i.response.estimated_patients or 0 for i in interested),
-        "today": timezone.localdate(),
-    }
-
-
-def _summary_rows(context: dict) -> list[list]:
-    """The interested centres' answers, then a blank line and the totals (the sponsor summary's CSV)."""
-    rows: list[list] = [
-        [
-            invitation.centre.name,
-            invitation.response.principal_investigator,
-            invitation.response.estimated_patients,
-            invitation.response.earliest_start,
-            invitation.response.comments,
-        ]
-        for invitation in context["interested"]
-    ]
-    return [*rows, [], ["centres consulted", context["consulted"]], ["centres interested", len(context["interested"])]]
-
-
 @login_required
 def sponsor_summary(request, pk):
     """The collated answer for the sponsor (page, PDF, CSV) and the record of when and to whom it went."""
     feasibility_request = _get_request_for_user(request.user, pk)
     access.require(access.reads_everything(request.user), "Only the Programme Office sends the sponsor summary.")
-    context = _summary_context(feasibility_request)
+    context = summary_context(feasibility_request)
     output = request.GET.get("format")
     if output == "csv":
         return exports.csv_response(
             f"{feasibility_request.reference}-summary",
-            ["centre", "principal_investigator", "estimated_patients", "earliest_start", "comments"],
-            _summary_rows(context),
+            CSV_HEADERS,
+            summary_rows(context),
         )
     if output == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string("feasibility/sponsor_summary_pdf.html", context, request=request)
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        pdf = summary_pdf(context, base_url=request.build_absolute_uri("/"))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{feasibility_request.reference}-summary.pdf"'
         return response
@@ -106,5 +64,41 @@ def sponsor_summary(request, pk):
     elif request.method == "POST":
         access.require(False, "Only the Programme Office records sponsor summaries.")
     context["form"] = form
-    context["summaries"] = feasibility_request.summaries_sent.select_related("sent_by")
+    context["summaries"] = feasibility_request.summaries_sent.select_related("sent_by", "released_by")
+    context["can_release"] = access.can_release_sponsor_summaries(request.user)
+    context["sponsor_accounts"] = feasibility_request.sponsor.sponsor_users.filter(is_active=True).count()
     return render(request, "feasibility/sponsor_summary.html", context)
+
+
+@login_required
+@require_POST
+def sponsor_summary_release(request, pk, summary_pk):
+    """The office releases a recorded summary: the sponsor's accounts are emailed a link and can download it."""
+    feasibility_request = _get_request_for_user(request.user, pk)
+    summary = access.get_visible_or_404(
+        access.visible_sponsor_summaries(request.user).filter(request=feasibility_request), pk=summary_pk
+    )
+    try:
+        services.sponsor_summary_release(actor=request.user, summary=summary, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Released: the sponsor's accounts can now download the collated answer.")
+    return redirect("feasibility:sponsor-summary", feasibility_request.pk)
+
+
+@login_required
+def sponsor_summary_download(request, pk, kind):
+    """The released PDF or CSV, as frozen at release; each download is recorded in the summary's history."""
+    summary: SponsorSummary = access.get_visible_or_404(
+        access.visible_sponsor_summaries(request.user).select_related("request"), pk=pk
+    )
+    try:
+        content = services.sponsor_summary_download(actor=request.user, summary=summary, kind=kind)
+    except ValidationError as exc:
+        raise Http404("Nothing released to download.") from exc
+    content_type = exports.CSV_CONTENT_TYPE if kind == "csv" else "application/pdf"
+    response = HttpResponse(content, content_type=content_type)
+    filename = exports.safe_filename(f"{summary.request.reference}-collated-answer", kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
