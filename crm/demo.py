@@ -14,6 +14,8 @@ DEMO_USERS = [
     ("bob", "Bob", "Fraser", Role.CENTRE, ["leeds"]),
     ("carol", "Carol", "Nguyen", Role.CENTRE, ["manchester"]),
     ("dev", "Dev", "Patel", Role.CENTRE, ["london-great-ormond-street-paed", "london-ucl"]),
+    # A sponsor account; feasibility.sponsor_demo ties it to its company (Caldera Oncology) once that exists.
+    ("sam", "Sam", "Reid", Role.SPONSOR, []),
 ]
 
 

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             ("Capabilities", "capabilities.demo"),
             ("Engagements", "engagements.demo"),
             ("Feasibility", "feasibility.demo"),
+            ("Sponsor accounts", "feasibility.sponsor_demo"),
             ("Reports", "crm.report_demo"),
         ]:
             try:
