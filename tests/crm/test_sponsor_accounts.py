@@ -51,6 +51,14 @@ def test_it_lets_only_the_office_invite_sponsors(client_for, victor, acme):
     assert not User.objects.filter(email="z@acme.example").exists()
 
 
+def test_it_shows_the_office_who_accepted_the_nda(client_for, alice, sam):
+    from crm.services import nda_accept
+
+    nda_accept(actor=sam)
+    page = client_for(alice).get(reverse("engagements:organisation-detail", args=[sam.organisation_id])).content
+    assert b"Network NDA accepted" in page and b"version 2026-1" in page
+
+
 def test_it_hides_the_invite_form_from_viewers(client_for, victor, acme):
     page = client_for(victor).get(reverse("engagements:organisation-detail", args=[acme.pk])).content.decode()
     assert "Invite a sponsor account" not in page

@@ -257,6 +257,11 @@ def test_it_releases_emails_a_link_and_records_each_download(
     assert recorded_summary.downloads == 2
     reasons = [h.history_change_reason for h in recorded_summary.history.filter(history_user=sam)]
     assert reasons == ["Downloaded (CSV)", "Downloaded (PDF)"]
+    office = client_for(alice)  # the same test client, signed in as the office again
+    summary_page = office.get(reverse("feasibility:sponsor-summary", args=[recorded_summary.request_id])).content
+    assert b"downloaded 2 times" in summary_page
+    history = office.get(reverse("crm:history", args=["feasibility.sponsorsummary", recorded_summary.pk]))
+    assert history.status_code == 200
 
 
 def test_it_releases_a_summary_once_and_only_by_the_office(alice, victor, recorded_summary):
