@@ -68,6 +68,12 @@ def test_it_creates_a_request_with_codes(api, alice, sponsor, taxonomy):
         "status",
         "under_nda",
         "synopsis",
+        "funding",
+        "regulatory_submitted_on",
+        "regulatory_approved_on",
+        "advanced_therapy",
+        "communities",
+        "closed_on",
     }
 
 
