@@ -47,3 +47,18 @@ def test_it_follows_a_figure_to_the_records_behind_it(page, sign_in, alice):
     expect(page).to_have_url(re.compile(rf"occurred_after={last_year}-01-01&occurred_before={last_year}-12-31"))
     expect(page.get_by_text("Counted call with Astrelis")).to_be_visible()
     expect(page.get_by_text("Call the year before")).to_have_count(0)
+
+
+def test_it_downloads_the_report_as_a_word_document(page, sign_in, victor):
+    from docx import Document
+
+    last_year = datetime.date.today().year - 1
+    EngagementFactory(occurred_on=datetime.date(last_year, 6, 1))
+    sign_in(victor)
+    page.goto(f"/reports/annual/{last_year}/")
+    with page.expect_download() as download:
+        page.get_by_test_id("docx-link").click()
+    assert download.value.suggested_filename == f"industry-engagement-report-{last_year}.docx"
+    document = Document(str(download.value.path()))
+    rows = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert rows["Engagements"] == "1"

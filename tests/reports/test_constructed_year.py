@@ -231,3 +231,29 @@ def test_it_counts_the_judgements_decided_in_2026_in_2026(year):
     setup = annual_report(2026)["setup"]
     # r1 was submitted on 1 Nov 2025 and never approved: missed on day 61, 1 Jan 2026.
     assert (setup["studies_assessed_approval"], setup["pct_approval_within_target"]) == (1, 0.0)
+
+
+def test_it_gives_the_second_rounds_keys_through_the_api_with_the_year_before(year, api, victor):
+    api.force_authenticate(victor)
+    body = api.get("/api/v1/reports/annual/2025/").json()
+    for section in (body, body["previous_year"]):
+        assert {"partners_engaged", "events_attended", "events_hosted", "events_international", "initiatives"} <= set(
+            section["engagements"]
+        )
+        assert {"by_community", "by_funding", "placed", "not_placed", "withdrawn"} <= set(section["feasibility"])
+        assert {
+            "studies_assessed_approval",
+            "pct_approval_within_target",
+            "sites_assessed_open",
+            "pct_open_within_60",
+            "sites_assessed_first",
+            "pct_first_within_30",
+            "studies_assessed_150",
+            "pct_within_150",
+            "median_days_to_open",
+            "median_days_to_first_participant",
+            "participants_to_date",
+        } <= set(section["setup"])
+        assert set(section["setup_by_funding"]) == {"commercial", "collaborative", "non_commercial"}
+    assert body["setup"]["pct_open_within_60"] == 33.3
+    assert body["feasibility"]["by_community"]["haematology"] == 2
