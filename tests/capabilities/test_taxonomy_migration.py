@@ -82,3 +82,11 @@ def test_it_has_valid_codes(db):
     assert capabilities, "the data migration seeds the taxonomy"
     for capability in capabilities:
         capability.full_clean()  # raises on a code that is not a dotted slug
+
+
+def test_it_marks_every_haematological_malignancy_mds_mpn_included(db):
+    """DESIGN.md section 3: leukaemias, lymphomas, myeloma and MDS/MPN are haematological; solid tumours are not."""
+    haematological = set(Capability.objects.filter(haematological=True).values_list("code", flat=True))
+    assert haematological == {"tumour.leukaemia", "tumour.lymphoma", "tumour.myeloma", "tumour.mds_mpn"}
+    mds = Capability.objects.get(code="tumour.mds_mpn")
+    assert mds.is_tumour_type and "MDS" in mds.synonyms
