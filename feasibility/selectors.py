@@ -63,11 +63,8 @@ def invitation_cards(
         ),
     )
     days: dict[int, list[int]] = defaultdict(list)
-    answers = Invitation.objects.filter(
-        centre__in=centres.values("pk"), response__isnull=False, routed_at__date__lte=end
-    )
-    if start is not None:
-        answers = answers.filter(routed_at__date__gte=start)
+    # No order: the model's (deadline, centre name) would join the centres and sort rows only counted here.
+    answers = Invitation.objects.filter(centre__in=centres.values("pk"), response__isnull=False, **bounds).order_by()
     for centre_id, routed_at, answered_at in answers.values_list(
         "centre_id", "routed_at", "response__first_responded_at"
     ):
