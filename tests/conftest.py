@@ -11,19 +11,11 @@ from tests.factories import PASSWORD, CentreFactory, OrganisationFactory, UserFa
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: sign-in failure counts, rate limits and cached charts of one
-    test must not leak into the next (ids are reused after a rollback, so keys can collide)."""
+    """Each test starts with an empty cache: sign-in failures and form limits are counted per address (every
+    test client comes from 127.0.0.1) and per account (ids are reused after a rollback), and charts are
+    cached, so nothing of one test may leak into the next."""
     cache.clear()
     yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache: sign-in failures and form limits are counted per address, and
-    every test client comes from 127.0.0.1, so one test's wrong passwords must not lock the next one out."""
-    from django.core.cache import cache
-
     cache.clear()
 
 
