@@ -1,6 +1,6 @@
 """The API against its own OpenAPI schema (schemathesis, in process through WSGI, no live server).
 
-Every operation, as the Programme Office and as centre staff, with a few generated requests each: no answer
+Every operation, as the Programme Office, as centre staff and as a sponsor account, with a few generated requests each: no answer
 is a 5xx, every status is documented, and every body matches the schema. Bounded so CI runs it in well
 under three minutes.
 """
@@ -34,12 +34,13 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def tokens(alice, bob, leeds):
-    """Bearer tokens for the Programme Office (alice) and centre staff at Leeds (bob), with records to find."""
+def tokens(alice, bob, sam, leeds):
+    """Bearer tokens for the Programme Office (alice), centre staff at Leeds (bob) and a sponsor account (sam),
+    with records to find."""
     FollowUpFactory(engagement=EngagementFactory())
     InvitationFactory(centre=leeds)
     CentreCapabilityFactory(centre=leeds)
-    return [services.token_create(actor=user, name="schemathesis")[1] for user in (alice, bob)]
+    return [services.token_create(actor=user, name="schemathesis")[1] for user in (alice, bob, sam)]
 
 
 @schema.parametrize()

@@ -451,9 +451,10 @@ NDA_REFUSAL = "Accept the network's confidentiality agreement before submitting 
 def request_submit_sponsor(
     *,
     actor,
-    title: str,
-    synopsis: str,
-    populations: Sequence[str],
+    # Left out (as an API client may), they are refused with a message on the field like any empty one.
+    title: str = "",
+    synopsis: str = "",
+    populations: Sequence[str] = (),
     nda_accepted: bool = False,
     modality: str = Modality.OTHER,
     phase: str = Phase.PHASE_1,

@@ -164,3 +164,14 @@ def test_it_asks_for_a_synopsis(api, alice):
 @pytest.mark.parametrize("user", ["bob", "victor"])
 def test_it_keeps_extraction_for_the_office_and_sponsors(api, request, user):
     assert _extract(api, request.getfixturevalue(user), synopsis=SYNOPSIS).status_code == 403
+
+
+def test_it_refuses_a_sponsor_post_that_leaves_out_the_synopsis_with_a_message(sam):
+    """Found by schemathesis: a sponsor's POST without synopsis or populations was a 500."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(sam)
+    response = api.post("/api/v1/feasibility-requests/", {"title": "FIH study", "nda_accepted": True}, format="json")
+    assert response.status_code == 400
+    assert "synopsis" in response.json()
