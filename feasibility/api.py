@@ -397,11 +397,21 @@ class SiteSetUpSerializer(serializers.ModelSerializer):
         )
 
 
+class SiteSetUpFilter(django_filters.FilterSet):
+    # Ids as plain numbers: an unknown and an invisible request or centre answer alike (an empty list).
+    request = IdFilter(field_name="request_id", help_text="A request's id.")
+    centre = IdFilter(field_name="centre_id", help_text="A centre's id.")
+
+    class Meta:
+        model = SiteSetUp
+        fields = ["request", "centre"]
+
+
 class SiteSetUpViewSet(viewsets.ModelViewSet):
     """Each selected site's set-up milestones: the Programme Office writes; centre staff read their own sites'."""
 
     serializer_class = SiteSetUpSerializer
-    filterset_fields = ["request", "centre"]
+    filterset_class = SiteSetUpFilter
     permission_classes = [RolePermission]
     read_check = staticmethod(access.can_read_setups)
     write_check = staticmethod(access.can_write_requests)
@@ -431,7 +441,7 @@ class SponsorSummarySerializer(serializers.ModelSerializer):
 
 class SponsorSummaryFilter(django_filters.FilterSet):
     # A number, not a choice of every request: an unknown and an invisible request answer alike (an empty list).
-    request = django_filters.NumberFilter(field_name="request_id")
+    request = IdFilter(field_name="request_id", help_text="A request's id.")
 
     class Meta:
         model = SponsorSummary
