@@ -175,11 +175,18 @@ def regulatory_figures(period: Period) -> dict:
             regulators=StringAgg("organisations__name", Value("|"), filter=with_regulator)
         )
         .order_by("occurred_on", "id")
-        .values("id", "occurred_on", "kind", "event__name", "regulators")
+        .values("id", "occurred_on", "kind", "event_id", "event__name", "regulators")
     )
     return {
         "engagements": len(rows),
-        "roundtables": sum(1 for r in rows if r["kind"] == EngagementKind.ROUNDTABLE),
+        # A roundtable is one meeting however many companies' engagements are logged at it: counted by its event.
+        "roundtables": len(
+            {
+                ("event", r["event_id"]) if r["event_id"] else ("engagement", r["id"])
+                for r in rows
+                if r["kind"] == EngagementKind.ROUNDTABLE
+            }
+        ),
         "with_regulators": sum(1 for r in rows if r["regulators"]),
         "items": [
             {
@@ -972,7 +979,8 @@ DEFINITIONS = [
     ),
     (
         "Regulatory engagement",
-        "roundtables, and engagements with at least one regulator (MHRA, HRA and the like).",
+        "roundtables (each counted once, by its event, however many engagements were logged at it), and "
+        "engagements with at least one regulator (MHRA, HRA and the like).",
     ),
     (
         "Initiatives",

@@ -64,6 +64,7 @@ def year():
     engage(D(2025, 4, 1), charity)
     engage(D(2025, 7, 1), mhra, kind="meeting")
     engage(D(2025, 9, 10), pharma, kind="roundtable", event=roundtable_event)
+    engage(D(2025, 9, 10), biotech, kind="roundtable", event=roundtable_event)  # the same roundtable
 
     education = Initiative.objects.create(
         title="Early-phase education programme", kind="education", started_on=D(2025, 2, 1), status="active"
@@ -150,7 +151,7 @@ def year():
 def test_it_counts_the_engagement_keys_by_hand(year):
     report = annual_report(2025)
     engagements, before = report["engagements"], report["previous_year"]["engagements"]
-    assert engagements["total"] == 5
+    assert engagements["total"] == 6
     assert engagements["organisations_engaged"] == 2  # Astra Pharma, Helix Bio: industry only
     assert engagements["organisations_new"] == 1  # Astra Pharma; Helix Bio was first met in 2024
     assert engagements["partners_engaged"] == 2  # the charity and the MHRA
@@ -172,8 +173,9 @@ def test_it_counts_the_engagement_keys_by_hand(year):
 def test_it_counts_the_new_sections_by_hand(year):
     report = annual_report(2025)
     regulatory = report["regulatory"]
-    assert (regulatory["engagements"], regulatory["roundtables"], regulatory["with_regulators"]) == (2, 1, 1)
-    assert [r["regulators"] for r in regulatory["items"]] == ["MHRA", ""]
+    # Two companies' engagements at one roundtable: one roundtable.
+    assert (regulatory["engagements"], regulatory["roundtables"], regulatory["with_regulators"]) == (3, 1, 1)
+    assert [r["regulators"] for r in regulatory["items"]] == ["MHRA", "", ""]
     partners = report["partnerships"]
     assert partners["organisations"] == 3
     assert [(o["name"], o["engagements_held"], o["joint_initiatives"]) for o in partners["items"]] == [
