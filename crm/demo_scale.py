@@ -120,7 +120,7 @@ def _seed_year(rng, year, *, office, centres, capabilities, tumours) -> dict[str
     _bulk(Organisation, plan.organisations, user=user, when=lambda o: o.created_at)
     _plan_contacts(rng, plan)
     _bulk(Contact, plan.contacts, user=user, when=lambda c: c.created_at)
-    for name, kind, month, day, length, place, virtual in engagement_demo.EVENT_SERIES:
+    for name, kind, month, day, length, place, virtual, scope, participation, attendees in engagement_demo.EVENT_SERIES:
         starts_on = datetime.date(year, month, day)
         plan.events.append(
             Event(
@@ -130,6 +130,9 @@ def _seed_year(rng, year, *, office, centres, capabilities, tumours) -> dict[str
                 ends_on=starts_on + datetime.timedelta(days=length - 1),
                 place=place,
                 virtual=virtual,
+                scope=scope,
+                participation=participation,
+                attendees=attendees,
             )
         )
     _bulk(Event, plan.events, user=user, when=lambda e: _at(e.starts_on))
@@ -267,28 +270,29 @@ def _seed_requests(rng, plan: YearPlan, *, office, centres, capabilities, tumour
     ] or plan.organisations
     requests = []
     for n in range(1, REQUESTS_PER_YEAR + 1):
-        modality = _weighted(rng, feasibility_demo.MODALITIES)
-        target = rng.choice(feasibility_demo.TARGETS)
-        design = feasibility_demo.DESIGNS[modality].format(target=target)
+        # The demo's plausible study designs (target, tumour types and populations that agree), weighted.
+        design = _weighted(rng, [(d, d[-1]) for d in feasibility_demo.STUDY_DESIGNS])
+        modality, target, tumour_codes, setting, populations = design[:5]
         received = _day(rng, plan.year)
-        requests.append(
-            FeasibilityRequest(
-                reference=f"FR-{plan.year}-{n:04d}",
-                title=f"A phase I study of {design} in {rng.choice(feasibility_demo.SETTINGS)}",
-                sponsor=rng.choice(sponsors),
-                received_on=received,
-                asset=f"{rng.choice(feasibility_demo.ASSET_PREFIXES)}-{rng.randint(100, 999)}",
-                modality=modality,
-                phase=_weighted(rng, feasibility_demo.PHASES),
-                populations=["adult", "paediatric"] if rng.random() < 0.1 else ["adult"],
-                sites_sought=rng.randint(2, 6),
-                patients_total=rng.randint(20, 120),
-                response_deadline=received + datetime.timedelta(days=14),
-                status=_weighted(rng, OUTCOMES),
-                owner=rng.choice(office) if office else None,
-                created_at=_at(received),
-            )
+        request = FeasibilityRequest(
+            reference=f"FR-{plan.year}-{n:04d}",
+            title=f"A phase I study of {feasibility_demo.DESIGNS[modality].format(target=target)} in {setting}",
+            sponsor=rng.choice(sponsors),
+            received_on=received,
+            asset=f"{rng.choice(feasibility_demo.ASSET_PREFIXES)}-{rng.randint(100, 999)}",
+            modality=modality,
+            phase=_weighted(rng, feasibility_demo.PHASES),
+            funding=_weighted(rng, feasibility_demo.FUNDING),
+            populations=list(populations),
+            sites_sought=rng.randint(2, 6),
+            patients_total=rng.randint(20, 120),
+            response_deadline=received + datetime.timedelta(days=14),
+            status=_weighted(rng, OUTCOMES),
+            owner=rng.choice(office) if office else None,
+            created_at=_at(received),
         )
+        request.tumour_codes = tumour_codes
+        requests.append(request)
     on_request = _has_field(FeasibilityRequest, "regulatory_submitted_on")
     for request in requests:
         if request.status != "summary_sent":
@@ -308,9 +312,15 @@ def _seed_requests(rng, plan: YearPlan, *, office, centres, capabilities, tumour
         batch_size=BATCH,
     )
     if tumours:
+        by_code = {t.code: t for t in tumours}
         Tumours = FeasibilityRequest.tumour_types.through
         Tumours.objects.bulk_create(
-            [Tumours(feasibilityrequest_id=r.pk, capability_id=rng.choice(tumours).pk) for r in requests],
+            [
+                Tumours(feasibilityrequest_id=r.pk, capability_id=by_code[code].pk)
+                for r in requests
+                for code in r.tumour_codes
+                if code in by_code
+            ],
             batch_size=BATCH,
         )
     invitations = []

@@ -84,7 +84,14 @@ def test_it_refuses_an_absurd_event_date_in_the_api_and_the_form(api, client, al
     assert response.status_code == 400 and "starts_on" in response.json()
     client.force_login(alice)
     response = client.post(
-        reverse("engagements:event-create"), {"name": "ASCO", "kind": "conference", "starts_on": "9999-12-31"}
+        reverse("engagements:event-create"),
+        {
+            "name": "ASCO",
+            "kind": "conference",
+            "scope": "international",
+            "participation": "attended",
+            "starts_on": "9999-12-31",
+        },
     )
     assert response.status_code == 200 and "Give a date between" in response.content.decode()
     assert not Event.objects.exists()

@@ -37,7 +37,7 @@ def test_it_says_where_the_dashboard_cuts_my_follow_ups(client_for, alice):
     FollowUpFactory.create_batch(11, owner=alice, due_on=TODAY - datetime.timedelta(days=2))
     FollowUpFactory.create_batch(4, owner=alice)
     html = client_for(alice).get(reverse("crm:home")).content.decode()
-    assert "The 10 soonest of 15 (11 overdue)." in html
+    assert "The 10 soonest of 15 open, 11 overdue." in html
 
 
 def test_it_counts_invitations_and_answers_on_the_request_list_page(client_for, alice, leeds, manchester):
