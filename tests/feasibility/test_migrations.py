@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 D = datetime.date
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [
     ("feasibility", "0001_initial"),
