@@ -10,6 +10,18 @@ from tests.factories import CentreCapabilityFactory, CentreFactory, ContactFacto
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.fixture(autouse=True)
+def taxonomy():
+    """The seeded taxonomy these tests name (adult, minutes to intensive care). A transactional test before
+    them in a whole run can leave the tables flushed; seeding again is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    if not Capability.objects.filter(code="unit.minutes_to_icu").exists():
+        importlib.import_module("capabilities.migrations.0003_taxonomy").seed_taxonomy(apps, None)
+
+
 @pytest.fixture
 def warm_page(page):
     """The live server's first page can take over the default 10 s on a loaded 2-core machine: wait for it once."""
