@@ -452,6 +452,23 @@ def event_update(*, actor, event: Event, staff_attending=None, **fields) -> Even
     return event
 
 
+def event_contacts_add(*, actor, event: Event, contacts: Iterable[Contact]) -> int:
+    """Record that the network met or invited these people at the event (a bulk action on the contacts list):
+    all in one transaction, in the event's history. Returns how many were not linked to it already."""
+    _require_writer(actor)
+    wanted = {contact.pk: contact for contact in contacts}
+    if any(contact.erased for contact in wanted.values()):
+        raise ValidationError({"contacts": "An erased contact cannot be added to an event."})
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)  # two adds at once count honestly
+        already = set(event.contacts.filter(pk__in=wanted).values_list("pk", flat=True))
+        new = [contact for pk, contact in wanted.items() if pk not in already]
+        if new:
+            event._history_user = actor
+            event.contacts.add(*new)
+    return len(new)
+
+
 def event_delete(*, actor, event: Event) -> None:
     _require_writer(actor)
     with transaction.atomic():
