@@ -298,7 +298,7 @@ def contact_delete(*, actor, contact: Contact) -> None:
 @transaction.atomic
 def contact_erase(*, actor, contact: Contact) -> Contact:
     """Erase a person (UK GDPR right to erasure): personal fields go, from the contact and its history;
-    engagements stay, without the person."""
+    engagements and events stay, without the person."""
     _require_writer(actor)
     if contact.erased:
         return contact
@@ -308,6 +308,9 @@ def contact_erase(*, actor, contact: Contact) -> Contact:
         for follow_up in engagement.follow_ups.all():
             _scrub_mentions(follow_up, ["text"], mentions, actor)
         engagement.contacts.remove(contact)
+    for event in contact.events.all():  # from the event's side, so the event's history records it
+        event._history_user = actor
+        event.contacts.remove(contact)
     blank = {field: "" for field in CONTACT_PERSONAL_FIELDS}
     blank.update(first_name="Erased", last_name="Erased")
     for field, value in blank.items():
@@ -403,6 +406,10 @@ def contact_export(*, actor, contact: Contact) -> dict[str, Any]:
                 "owner": str(f.owner),
             }
             for f in follow_ups
+        ],
+        "events": [
+            {"id": ev.pk, "name": ev.name, "starts_on": ev.starts_on.isoformat(), "place": ev.place}
+            for ev in contact.events.all()
         ],
         # Reached through the reverse relation: engagements never imports feasibility.
         "feasibility_requests": [

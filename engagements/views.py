@@ -402,6 +402,7 @@ def contact_detail(request, pk):
     context = {
         "contact": contact,
         "engagements": contact.engagements.select_related("event").prefetch_related("organisations"),
+        "events": access.visible_events(request.user).filter(contacts=contact),
         "can_write": access.can_write_engagements(request.user),
     }
     return render(request, "engagements/contact_detail.html", context)

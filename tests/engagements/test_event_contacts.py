@@ -107,3 +107,22 @@ def test_the_events_api_shows_the_contacts_read_only(api, alice, esmo):
     assert api.get(url).json()["contacts"] == [ada.pk]
     changed = api.patch(url, {"contacts": [], "place": "Berlin"}, format="json")
     assert changed.status_code == 200 and changed.json()["contacts"] == [ada.pk]
+
+
+def test_the_contacts_page_and_subject_access_export_name_the_events(client, alice, esmo):
+    ada = ContactFactory()
+    services.event_contacts_add(actor=alice, event=esmo, contacts=[ada])
+    client.force_login(alice)
+    html = client.get(reverse("engagements:contact-detail", args=[ada.pk])).content.decode()
+    assert "Met or invited at" in html and "ESMO 2026" in html
+    exported = services.contact_export(actor=alice, contact=ada)
+    assert [event["name"] for event in exported["events"]] == ["ESMO 2026"]
+
+
+def test_erasing_a_person_takes_them_off_their_events_in_the_events_history(alice, esmo):
+    ada, ben = ContactFactory(), ContactFactory()
+    services.event_contacts_add(actor=alice, event=esmo, contacts=[ada, ben])
+    services.contact_erase(actor=alice, contact=ada)
+    assert list(esmo.contacts.all()) == [ben]
+    latest = esmo.history.latest()
+    assert latest.history_user == alice and [row.contact_id for row in latest.contacts.all()] == [ben.pk]
