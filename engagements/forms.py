@@ -47,7 +47,7 @@ class BulkEventForm(forms.Form):
         queryset=Event.objects.none(),
         label="Event",
         empty_label="Choose an event",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto mw-100"}),
     )
 
     def __init__(self, *args, events, **kwargs):
