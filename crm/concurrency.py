@@ -138,6 +138,21 @@ def etag_for(record: models.Model) -> str:
     return f'"{version_of(record)}"'
 
 
+def check_if_match(request, record: models.Model | None) -> None:
+    """Refuse (412) a write whose `If-Match` names a version other than the record's now; call it inside the
+    transaction that saves. No `If-Match`: allowed. No record yet (nothing to match): only `If-Match` absent
+    goes ahead, as RFC 9110 says of a resource with no current representation."""
+    wanted = request.headers.get("If-Match")
+    if not wanted:
+        return
+    if record is None or record.pk is None:
+        raise PreconditionFailed()
+    current = lock(record)
+    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    if "*" not in tags and etag_for(current) not in tags:
+        raise PreconditionFailed()
+
+
 class ETagMixin:
     """For read-only viewsets: `ETag` on every object GET."""
 
@@ -161,13 +176,8 @@ class VersionedViewSetMixin(ETagMixin):
         return self.get_object()
 
     def _check_if_match(self, request) -> None:
-        wanted = request.headers.get("If-Match")
-        if not wanted:
-            return
-        current = lock(self._versioned_object())
-        tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
-        if "*" not in tags and etag_for(current) not in tags:
-            raise PreconditionFailed()
+        if request.headers.get("If-Match"):
+            check_if_match(request, self._versioned_object())
 
     def update(self, request, *args, **kwargs):
         with transaction.atomic():

@@ -67,6 +67,12 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    contacts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="The contacts the network met or invited there (added on the contacts list).",
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -83,6 +89,7 @@ class EventSerializer(serializers.ModelSerializer):
             "website",
             "notes",
             "staff_attending",
+            "contacts",
         ]
         extra_kwargs = {"staff_attending": {"required": False}}
         validators = []
@@ -196,7 +203,7 @@ class EventViewSet(_ServiceViewSet):
     ordering_fields = ["starts_on", "name"]
 
     def get_queryset(self):
-        return access.visible_events(self.request.user).prefetch_related("staff_attending")
+        return access.visible_events(self.request.user).prefetch_related("staff_attending", "contacts")
 
     def create_with_service(self, user, data):
         return services.event_create(actor=user, **data)

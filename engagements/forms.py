@@ -40,6 +40,21 @@ def _staff_queryset():
     return User.objects.filter(is_active=True, role=Role.PROGRAMME_OFFICE).order_by("first_name", "last_name")
 
 
+class BulkEventForm(forms.Form):
+    """The event to add the contacts ticked on the contacts list to (the newest first)."""
+
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(),
+        label="Event",
+        empty_label="Choose an event",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto mw-100"}),
+    )
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events.order_by("-starts_on", "name")
+
+
 class BulkOwnerForm(forms.Form):
     """The owner to give the rows ticked on a list (organisations: may be nobody; follow-ups: someone)."""
 

@@ -259,7 +259,10 @@ class Event(models.Model):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     staff_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="events_attended")
-    history = HistoricalRecords(m2m_fields=[staff_attending])
+    contacts = models.ManyToManyField(
+        "Contact", blank=True, related_name="events", help_text="The people the network met or invited there."
+    )
+    history = HistoricalRecords(m2m_fields=[staff_attending, contacts])
 
     class Meta:
         ordering = ["-starts_on", "name"]

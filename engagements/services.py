@@ -298,7 +298,7 @@ def contact_delete(*, actor, contact: Contact) -> None:
 @transaction.atomic
 def contact_erase(*, actor, contact: Contact) -> Contact:
     """Erase a person (UK GDPR right to erasure): personal fields go, from the contact and its history;
-    engagements stay, without the person."""
+    engagements and events stay, without the person."""
     _require_writer(actor)
     if contact.erased:
         return contact
@@ -308,6 +308,9 @@ def contact_erase(*, actor, contact: Contact) -> Contact:
         for follow_up in engagement.follow_ups.all():
             _scrub_mentions(follow_up, ["text"], mentions, actor)
         engagement.contacts.remove(contact)
+    for event in contact.events.all():  # from the event's side, so the event's history records it
+        event._history_user = actor
+        event.contacts.remove(contact)
     blank = {field: "" for field in CONTACT_PERSONAL_FIELDS}
     blank.update(first_name="Erased", last_name="Erased")
     for field, value in blank.items():
@@ -404,6 +407,10 @@ def contact_export(*, actor, contact: Contact) -> dict[str, Any]:
             }
             for f in follow_ups
         ],
+        "events": [
+            {"id": ev.pk, "name": ev.name, "starts_on": ev.starts_on.isoformat(), "place": ev.place}
+            for ev in contact.events.all()
+        ],
         # Reached through the reverse relation: engagements never imports feasibility.
         "feasibility_requests": [
             {"id": r.pk, "reference": r.reference, "title": r.title, "received_on": r.received_on.isoformat()}
@@ -450,6 +457,23 @@ def event_update(*, actor, event: Event, staff_attending=None, **fields) -> Even
         if staff_attending is not None:
             event.staff_attending.set(staff_attending)
     return event
+
+
+def event_contacts_add(*, actor, event: Event, contacts: Iterable[Contact]) -> int:
+    """Record that the network met or invited these people at the event (a bulk action on the contacts list):
+    all in one transaction, in the event's history. Returns how many were not linked to it already."""
+    _require_writer(actor)
+    wanted = {contact.pk: contact for contact in contacts}
+    if any(contact.erased for contact in wanted.values()):
+        raise ValidationError({"contacts": "An erased contact cannot be added to an event."})
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)  # two adds at once count honestly
+        already = set(event.contacts.filter(pk__in=wanted).values_list("pk", flat=True))
+        new = [contact for pk, contact in wanted.items() if pk not in already]
+        if new:
+            event._history_user = actor
+            event.contacts.add(*new)
+    return len(new)
 
 
 def event_delete(*, actor, event: Event) -> None:

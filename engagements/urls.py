@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/<int:pk>/merge/", views.organisation_merge, name="organisation-merge"),
     path("contacts/", views.contact_list, name="contact-list"),
     path("contacts/new/", views.contact_create, name="contact-create"),
+    path("contacts/bulk/event/", views.contact_bulk_event, name="contact-bulk-event"),
     path("contacts/review/", views.contact_review, name="contact-review"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),

@@ -24,6 +24,7 @@ from crm.forms_util import add_service_errors, page_of, redirect_back
 from engagements import importing, services
 from engagements.filters import ContactFilter, EngagementFilter, EventFilter, FollowUpFilter, OrganisationFilter
 from engagements.forms import (
+    BulkEventForm,
     BulkOwnerForm,
     ContactForm,
     EngagementForm,
@@ -134,6 +135,11 @@ def _bulk_page(request, name: str):
     return redirect_back(request, f"engagements:{name}-list")
 
 
+def _with_already(said: str, already: int, state: str) -> str:
+    """What a bulk action did, then how many of the ticked rows needed nothing ("; 1 was already there.")."""
+    return said + (f"; {already} {pluralize(already, 'was,were')} {state}." if already else ".")
+
+
 BULK_OWNER = {
     "organisation": (access.visible_organisations, services.organisations_set_owner, "organisations", "organisation"),
     "followup": (access.visible_follow_ups, services.follow_ups_set_owner, "follow_ups", "follow-up"),
@@ -180,11 +186,33 @@ def bulk_done(request):
         done = services.follow_ups_complete(actor=request.user, follow_ups=follow_ups)
         already = len(follow_ups) - done
         messages.success(
-            request,
-            f"{done} follow-up{pluralize(done)} marked done"
-            + (f"; {already} {pluralize(already, 'was,were')} done already." if already else "."),
+            request, _with_already(f"{done} follow-up{pluralize(done)} marked done", already, "done already")
         )
     return _bulk_page(request, "followup")
+
+
+@login_required
+@require_POST
+def contact_bulk_event(request):
+    """Add the ticked contacts to an event (the people the network met or invited there), through the service."""
+    _require_write(request.user)
+    contacts = list(access.visible_contacts(request.user).filter(erased=False, pk__in=_selected_ids(request)))
+    form = BulkEventForm(request.POST, prefix="bulk", events=access.visible_events(request.user))
+    if not contacts:
+        messages.error(request, "Tick at least one contact first; nothing was changed.")
+    elif not form.is_valid():
+        messages.error(request, "Choose the event to add them to; nothing was changed.")
+    else:
+        event = form.cleaned_data["event"]
+        try:
+            added = services.event_contacts_add(actor=request.user, event=event, contacts=contacts)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            already = len(contacts) - added
+            said = f"{added} contact{pluralize(added)} added to {event.name}"
+            messages.success(request, _with_already(said, already, "already there"))
+    return _bulk_page(request, "contact")
 
 
 # Organisations ---------------------------------------------------------------------------------------
@@ -357,6 +385,9 @@ def contact_list(request):
     )
     if isinstance(result, HttpResponse):
         return result
+    if result["can_write"]:
+        result["bulk_event_form"] = BulkEventForm(prefix="bulk", events=access.visible_events(request.user))
+        result["event_action"] = reverse("engagements:contact-bulk-event")
     return render(request, "engagements/contact_list.html", result)
 
 
@@ -371,6 +402,7 @@ def contact_detail(request, pk):
     context = {
         "contact": contact,
         "engagements": contact.engagements.select_related("event").prefetch_related("organisations"),
+        "events": access.visible_events(request.user).filter(contacts=contact),
         "can_write": access.can_write_engagements(request.user),
     }
     return render(request, "engagements/contact_detail.html", context)
@@ -522,6 +554,9 @@ def event_detail(request, pk):
         "engagements": engagements,
         "companies": sorted(companies.values(), key=lambda pair: (-pair[1], pair[0].name)),
         "staff": event.staff_attending.all(),
+        "people": event.contacts.filter(erased=False)
+        .select_related("organisation")
+        .order_by("last_name", "first_name"),
         "can_write": access.can_write_engagements(request.user),
     }
     return render(request, "engagements/event_detail.html", context)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from capabilities.models import POPULATION_CODES, Centre, Modality
 from crm import permissions as access
 from crm.api_auth import IdFilter, IsSignedIn, RolePermission
-from crm.concurrency import ETagMixin, VersionedViewSetMixin
+from crm.concurrency import ETagMixin, VersionedViewSetMixin, check_if_match, etag_for
 from crm.forms_util import MAX_PATIENTS, MAX_SITES, MAX_TEXT
 from engagements.models import Organisation
 from feasibility import services
@@ -358,16 +359,27 @@ class InvitationViewSet(ETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
             .order_by("deadline", "centre__name", "id")
         )
 
-    @extend_schema(request=CentreResponseSerializer, responses=InvitationSerializer)
-    @action(detail=True, methods=["put"], url_path="response", permission_classes=[IsSignedIn])
+    @extend_schema(methods=["GET"], responses=InvitationSerializer)
+    @extend_schema(methods=["PUT"], request=CentreResponseSerializer, responses=InvitationSerializer)
+    @action(detail=True, methods=["get", "put"], url_path="response", permission_classes=[IsSignedIn])
     def answer(self, request, pk=None):
-        """The centre's answer; it can be changed until the deadline."""
+        """The centre's answer; it can be changed until the deadline. Its `ETag` is the answer's version: send it
+        back as `If-Match` to change the answer only if no one else has since (412 when someone has)."""
         invitation = self.get_object()
-        body = CentreResponseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        _service_call(services.submit_response, actor=request.user, invitation=invitation, **body.validated_data)
+        if request.method == "PUT":
+            body = CentreResponseSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            with transaction.atomic():
+                check_if_match(request, CentreResponse.objects.filter(invitation=invitation).first())
+                _service_call(
+                    services.submit_response, actor=request.user, invitation=invitation, **body.validated_data
+                )
         invitation = self.get_queryset().get(pk=invitation.pk)
-        return Response(InvitationSerializer(invitation).data)
+        response = Response(InvitationSerializer(invitation).data)
+        answer = getattr(invitation, "response", None)
+        if answer is not None:
+            response["ETag"] = etag_for(answer)
+        return response
 
 
 # Site set-up ---------------------------------------------------------------------------------------------
@@ -407,7 +419,7 @@ class SiteSetUpFilter(django_filters.FilterSet):
         fields = ["request", "centre"]
 
 
-class SiteSetUpViewSet(viewsets.ModelViewSet):
+class SiteSetUpViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     """Each selected site's set-up milestones: the Programme Office writes; centre staff read their own sites'."""
 
     serializer_class = SiteSetUpSerializer

@@ -10,6 +10,7 @@ from django.db.models import Case, OuterRef, Subquery, When
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from crm import concurrency
 from crm import permissions as access
 from crm.forms_util import add_service_errors
 from feasibility import kpis, services
@@ -74,11 +75,13 @@ def _outcome_page(request, feasibility_request, *, form=None, setup_form=None, r
         if setup_form is not None and setup_form.prefix == f"setup{s.pk}":
             row["form"], row["open"] = setup_form, True
         elif can_write:
-            row["form"] = SetupForm(initial={n: getattr(s, n) for n in SetupForm.base_fields}, prefix=f"setup{s.pk}")
+            form_of_row = SetupForm(initial={n: getattr(s, n) for n in SetupForm.base_fields}, prefix=f"setup{s.pk}")
+            row["form"] = concurrency.carry_version(form_of_row, s)
     if regulatory_form is None and can_write and feasibility_request.status not in ("not_placed", "withdrawn"):
         regulatory_form = RegulatoryForm(
             initial={n: getattr(feasibility_request, n) for n in RegulatoryForm.base_fields}
         )
+        concurrency.carry_version(regulatory_form, feasibility_request)
     context = {
         "object": feasibility_request,
         "form": form,
@@ -124,10 +127,13 @@ def request_outcome(request, pk):
 def setup_edit(request, pk):
     setup = access.get_visible_or_404(access.visible_setups(request.user).select_related("request"), pk=pk)
     access.require(access.can_write_requests(request.user), "Only the Programme Office records set-up dates.")
-    form = SetupForm(request.POST, prefix=f"setup{setup.pk}")
+    form = concurrency.carry_version(SetupForm(request.POST, prefix=f"setup{setup.pk}"), setup)
     if form.is_valid():
         try:
-            services.setup_update(actor=request.user, setup=setup, **form.cleaned_data)
+            with concurrency.guard_edit(setup, concurrency.take_version(form)):
+                services.setup_update(actor=request.user, setup=setup, **form.cleaned_data)
+        except concurrency.StaleEdit as exc:
+            concurrency.show_stale(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -142,10 +148,13 @@ def setup_edit(request, pk):
 def regulatory_edit(request, pk):
     feasibility_request = _get_request_for_user(request.user, pk)
     access.require(access.can_write_requests(request.user), "Only the Programme Office records regulatory dates.")
-    form = RegulatoryForm(request.POST)
+    form = concurrency.carry_version(RegulatoryForm(request.POST), feasibility_request)
     if form.is_valid():
         try:
-            services.request_regulatory_update(actor=request.user, request=feasibility_request, **form.cleaned_data)
+            with concurrency.guard_edit(feasibility_request, concurrency.take_version(form)):
+                services.request_regulatory_update(actor=request.user, request=feasibility_request, **form.cleaned_data)
+        except concurrency.StaleEdit as exc:
+            concurrency.show_stale(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -137,3 +137,123 @@ def test_it_refuses_a_stale_capability_level_and_centre_edit(client, alice, leed
     response = client.post(url, data)
     assert response.status_code == 200 and "Bradford" in response.content.decode()
     assert Centre.objects.get(pk=leeds.pk).city == "Bradford"
+
+
+def test_it_refuses_a_stale_site_setup_and_regulatory_edit_on_the_outcome_page(client, alice, leeds):
+    import datetime
+
+    from django.utils import timezone
+
+    from feasibility.models import FeasibilityRequest, SiteSetUp
+    from tests.factories import SiteSetUpFactory
+
+    today = timezone.localdate()
+    setup = SiteSetUpFactory(centre=leeds, selected_on=today - datetime.timedelta(days=40))
+    client.force_login(alice)
+    page = reverse("feasibility:outcome", args=[setup.request_id])
+    html = client.get(page).content.decode()
+    setup_version = re.search(rf'name="setup{setup.pk}-version" value="([0-9a-f]+)"', html).group(1)
+    regulatory_version = re.search(r'name="version" value="([0-9a-f]+)"', html).group(1)
+
+    # A colleague records the site's opening, and the study's submission, after this page was opened.
+    SiteSetUp.objects.filter(pk=setup.pk).update(opened_on=today - datetime.timedelta(days=5))
+    FeasibilityRequest.objects.filter(pk=setup.request_id).update(
+        regulatory_submitted_on=today - datetime.timedelta(days=30)
+    )
+
+    prefix = f"setup{setup.pk}-"
+    mine = (today - datetime.timedelta(days=3)).isoformat()
+    response = client.post(
+        reverse("feasibility:setup-edit", args=[setup.pk]),
+        {
+            prefix + "selected_on": setup.selected_on.isoformat(),
+            prefix + "opened_on": mine,
+            prefix + "version": setup_version,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Someone else saved this record" in html
+    assert f"Site open: {today - datetime.timedelta(days=5)}" in html and f'value="{mine}"' in html
+    assert SiteSetUp.objects.get(pk=setup.pk).opened_on == today - datetime.timedelta(days=5)
+
+    response = client.post(
+        reverse("feasibility:regulatory-edit", args=[setup.request_id]),
+        {"regulatory_submitted_on": (today - datetime.timedelta(days=20)).isoformat(), "version": regulatory_version},
+    )
+    assert response.status_code == 200 and "Someone else saved this record" in response.content.decode()
+    assert FeasibilityRequest.objects.get(pk=setup.request_id).regulatory_submitted_on == today - datetime.timedelta(
+        days=30
+    )
+
+    # Opened afresh, the forms carry the current versions and save.
+    html = client.get(page).content.decode()
+    setup_version = re.search(rf'name="setup{setup.pk}-version" value="([0-9a-f]+)"', html).group(1)
+    response = client.post(
+        reverse("feasibility:setup-edit", args=[setup.pk]),
+        {
+            prefix + "selected_on": setup.selected_on.isoformat(),
+            prefix + "opened_on": mine,
+            prefix + "version": setup_version,
+        },
+    )
+    assert response.status_code == 302
+    assert SiteSetUp.objects.get(pk=setup.pk).opened_on == today - datetime.timedelta(days=3)
+
+
+def test_it_gives_site_setups_an_etag_and_honours_if_match(api, alice, leeds):
+    import datetime
+
+    from django.utils import timezone
+
+    from feasibility.models import SiteSetUp
+    from tests.factories import SiteSetUpFactory
+
+    today = timezone.localdate()
+    setup = SiteSetUpFactory(centre=leeds, selected_on=today - datetime.timedelta(days=40))
+    api.force_authenticate(alice)
+    url = f"/api/v1/site-setups/{setup.pk}/"
+    etag = api.get(url)["ETag"]
+    assert etag == concurrency.etag_for(setup)
+    signed = (today - datetime.timedelta(days=20)).isoformat()
+    first = api.patch(url, {"contract_signed_on": signed}, format="json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200 and first["ETag"] != etag
+    other = (today - datetime.timedelta(days=10)).isoformat()
+    stale = api.patch(url, {"contract_signed_on": other}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and "changed since you read it" in stale.json()["detail"]
+    assert SiteSetUp.objects.get(pk=setup.pk).contract_signed_on.isoformat() == signed
+    assert api.patch(url, {"contract_signed_on": other}, format="json", HTTP_IF_MATCH=first["ETag"]).status_code == 200
+
+
+def test_the_answer_api_honours_if_match_against_the_existing_answer(api, bob, leeds):
+    from feasibility.models import CentreResponse
+    from tests.factories import CentreResponseFactory, InvitationFactory
+
+    invitation = InvitationFactory(centre=leeds)
+    answer = CentreResponseFactory(invitation=invitation, decision="interested", estimated_patients=3)
+    api.force_authenticate(bob)
+    url = f"/api/v1/invitations/{invitation.pk}/response/"
+    read = api.get(url)
+    assert read.status_code == 200 and read["ETag"] == concurrency.etag_for(answer)
+    # A colleague at the centre changes the estimate after this client read it.
+    CentreResponse.objects.filter(pk=answer.pk).update(estimated_patients=8)
+    body = {"decision": "interested", "estimated_patients": 4}
+    stale = api.put(url, body, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412 and "changed since you read it" in stale.json()["detail"]
+    assert CentreResponse.objects.get(pk=answer.pk).estimated_patients == 8
+    fresh = api.get(url)["ETag"]
+    saved = api.put(url, body, format="json", HTTP_IF_MATCH=fresh)
+    assert saved.status_code == 200 and saved.json()["response"]["estimated_patients"] == 4
+    assert saved["ETag"] == concurrency.etag_for(CentreResponse.objects.get(pk=answer.pk))
+
+
+def test_the_answer_api_refuses_if_match_when_there_is_no_answer_yet_and_allows_a_first_answer(api, bob, leeds):
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(centre=leeds)
+    api.force_authenticate(bob)
+    url = f"/api/v1/invitations/{invitation.pk}/response/"
+    assert "ETag" not in api.get(url)
+    body = {"decision": "interested"}
+    assert api.put(url, body, format="json", HTTP_IF_MATCH='"0123456789abcdef01234567"').status_code == 412
+    first = api.put(url, body, format="json")
+    assert first.status_code == 200 and first["ETag"]

@@ -90,3 +90,31 @@ def test_it_revokes_every_token_when_the_password_is_reset(client, api, alice, m
     assert response.status_code == 302
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert api.get("/api/v1/").status_code == 401
+
+
+def test_a_password_changed_in_the_django_admin_revokes_the_users_tokens(client, api, alice):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    _, key = services.token_create(actor=alice, name="script")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"password1": "a-new-Passw0rd-2026", "password2": "a-new-Passw0rd-2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a-new-Passw0rd-2026")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/").status_code == 401
+    assert not alice.api_tokens.active().exists()
+
+
+def test_a_password_set_in_code_revokes_tokens_and_any_other_save_keeps_them(alice):
+    services.token_create(actor=alice, name="script")
+    alice.first_name = "Alicia"
+    alice.save()  # an edit that leaves the password alone (like a login rehashing it) revokes nothing
+    assert alice.api_tokens.active().count() == 1
+    alice.set_password("a-new-Passw0rd-2026")  # as `manage.py changepassword` and the shell do
+    alice.save()
+    assert not alice.api_tokens.active().exists()
