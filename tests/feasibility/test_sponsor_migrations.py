@@ -13,6 +13,18 @@ BEFORE_FEASIBILITY = [("feasibility", "0001_initial")]
 AFTER_FEASIBILITY = [("feasibility", "0002_sponsor_summary_release")]
 
 
+@pytest.fixture(autouse=True)
+def taxonomy():
+    """The seeded taxonomy the synonym test names. After other migration tests in a whole run the tables can be
+    left flushed; seeding again is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    if not apps.get_model("capabilities", "Capability").objects.filter(code="tumour.lung").exists():
+        importlib.import_module("capabilities.migrations.0003_taxonomy").seed_taxonomy(apps, None)
+
+
 def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
