@@ -33,6 +33,20 @@ schema.app = application
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI app directly; like Django's test client, keep the request signals from closing
+    the database connection, which on PostgreSQL holds the test's transaction."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(alice, bob, sam, leeds):
     """Bearer tokens for the Programme Office (alice), centre staff at Leeds (bob) and a sponsor account (sam),
