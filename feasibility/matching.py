@@ -46,6 +46,9 @@ WEIGHT_LABELS = {
     "coverage": "populations served",
 }
 NEUTRAL_RESPONSIVENESS = 0.5
+# Responsiveness reads the last year of invitations, as the centres' scorecards do: a centre is judged on how
+# it answers now, and the cost of matching stays flat however many years of history the network holds.
+RESPONSIVENESS_DAYS = 365
 
 
 def weights_text() -> str:
@@ -332,10 +335,10 @@ def match_centre(
         if centre.past_invitations:
             reasons.append(
                 f"Answered {min(centre.answered_on_time, centre.past_invitations)} of "
-                f"{centre.past_invitations} past invitations on time."
+                f"{centre.past_invitations} invitations of the last 12 months on time."
             )
         else:
-            reasons.append("No past invitations: responsiveness counts as neutral.")
+            reasons.append("No invitations in the last 12 months: responsiveness counts as neutral.")
 
     score = None
     if eligible:

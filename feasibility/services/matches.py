@@ -39,10 +39,13 @@ def centre_profiles(centres: Iterable[Centre] | None = None, today: datetime.dat
         "from_centre_id", "to_centre_id"
     ):
         partners[from_id].append(to_id)
-    # Past invitations that are due (or answered): answered on time when first answered by the deadline.
+    # Invitations of the last year that are due (or answered): on time when first answered by the deadline.
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=matching.RESPONSIVENESS_DAYS), datetime.time())
+    )
     history = {
         row["centre_id"]: row
-        for row in Invitation.objects.filter(centre_id__in=ids)
+        for row in Invitation.objects.filter(centre_id__in=ids, routed_at__gte=since)
         .filter(Q(deadline__lt=today) | Q(response__isnull=False))
         .values("centre_id")
         .annotate(

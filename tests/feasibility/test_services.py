@@ -203,6 +203,18 @@ def test_it_measures_responsiveness_from_answers_on_time(triage_request, leeds):
     assert (profile.past_invitations, profile.answered_on_time) == (2, 1)
 
 
+def test_it_measures_responsiveness_over_the_last_year_only(triage_request, leeds):
+    recent = InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=5))
+    CentreResponseFactory(invitation=recent, first_responded_at=timezone.now() - datetime.timedelta(days=9))
+    InvitationFactory(
+        centre=leeds,
+        routed_at=timezone.now() - datetime.timedelta(days=400),
+        deadline=TODAY - datetime.timedelta(days=380),
+    )  # never answered, but more than a year ago
+    (profile,) = services.centre_profiles([leeds])
+    assert (profile.past_invitations, profile.answered_on_time) == (1, 1)
+
+
 # Routing --------------------------------------------------------------------------------------------
 
 
