@@ -29,6 +29,7 @@ from feasibility.views._common import (
 )
 
 OUTSTANDING_PER_PAGE = 50  # per section (overdue, waiting)
+PAST_PER_PAGE = 25  # a centre's answers past the deadline, on requests still open with the sponsor
 
 # Answers ------------------------------------------------------------------------------------------------
 
@@ -77,22 +78,28 @@ def answer(request, pk):
 
 @login_required
 def to_answer(request):
-    """Centre staff: the requests routed to their centres, soonest deadline first."""
+    """Centre staff: the requests routed to their centres, soonest deadline first; those past the deadline
+    (still open with the sponsor) follow, the latest first, a page at a time: years of them pile up."""
     access.require(access.is_centre_staff(request.user), "This page lists a centre's own requests to answer.")
     invitations = (
         access.visible_invitations(request.user)
         .exclude(request__status__in=CLOSED_STATUSES)
         .select_related("request", "centre", "response")
-        .order_by("deadline", "request__reference")
     )
     today = timezone.localdate()
+    past = page_of(
+        request,
+        invitations.filter(deadline__lt=today).order_by("-deadline", "request__reference", "pk"),
+        per_page=PAST_PER_PAGE,
+        param="past",
+    )
     return render(
         request,
         "feasibility/to_answer.html",
         {
-            "open": [i for i in invitations if i.deadline >= today],
-            "past": [i for i in invitations if i.deadline < today],
-            "several_centres": len({i.centre_id for i in invitations}) > 1,
+            "open": list(invitations.filter(deadline__gte=today).order_by("deadline", "request__reference", "pk")),
+            "past": past,
+            "several_centres": len(access.own_centre_ids(request.user)) > 1,
             "today": today,
         },
     )

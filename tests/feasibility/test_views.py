@@ -159,6 +159,19 @@ def test_it_lists_requests_to_answer_soonest_first(client, bob, leeds):
     assert html.index(sooner.request.reference) < html.index(later.request.reference)
 
 
+def test_it_pages_the_answers_past_their_deadline_latest_first(client, bob, leeds):
+    past = [
+        InvitationFactory(centre=leeds, request__status="summary_sent", deadline=TODAY - datetime.timedelta(days=d))
+        for d in range(1, 28)
+    ]
+    html = get_as(client, bob, reverse("feasibility:to-answer")).content.decode()
+    assert "1–25 of 27 past the deadline" in html
+    assert html.index(past[0].request.reference) < html.index(past[1].request.reference)
+    assert past[-1].request.reference not in html
+    second = get_as(client, bob, reverse("feasibility:to-answer") + "?past=2").content.decode()
+    assert past[-1].request.reference in second and past[0].request.reference not in second
+
+
 def test_it_lists_outstanding_answers(client, alice, leeds):
     overdue = InvitationFactory(centre=leeds, deadline=TODAY - datetime.timedelta(days=1))
     answered = InvitationFactory(centre=leeds)
