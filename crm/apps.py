@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 
 
@@ -12,6 +13,17 @@ class CoreConfig(AppConfig):
         deletions.connect()
         security_events.connect()
         post_save.connect(_revoke_tokens, sender=self.get_model("User"), dispatch_uid="crm-revoke-tokens")
+        # Django saves the user on every sign-in to stamp last_login, which history does not keep: each sign-in
+        # left an empty "changed" row in the audit log beside its own "signed in" event. Stamp it in place.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_stamp_last_login, dispatch_uid="crm-stamp-last-login")
+
+
+def _stamp_last_login(sender, user, **kwargs):
+    from django.utils import timezone
+
+    user.last_login = timezone.now()
+    type(user).objects.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 def _revoke_tokens(sender, instance, created, raw=False, **kwargs):
