@@ -270,7 +270,9 @@ class OfficeSettings(models.Model):
 
     @classmethod
     def load(cls) -> "OfficeSettings":
-        return cls.objects.get_or_create(pk=1)[0]
+        """The stored settings, or the defaults until the office first saves them (reading writes nothing: a
+        look at the page must not enter "created" in the audit log under the reader's name)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     def sends_digest_on(self, day: datetime.date) -> bool:
         if self.digest_days == Weekdays.EVERY_DAY:

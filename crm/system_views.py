@@ -84,7 +84,7 @@ def system_page(request):
             messages.success(request, "Settings saved; the jobs use them from their next run.")
             return redirect("crm:system")
     if request.method == "POST":
-        office.refresh_from_db()  # the page shows what is in force, the form what was typed
+        office = OfficeSettings.load()  # the page shows what is in force, the form what was typed
     emails = Paginator(SentEmail.objects.all(), EMAILS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "jobs": _jobs(office),

@@ -100,6 +100,13 @@ def test_it_saves_the_settings_with_history(client, alice):
     assert office.history.first().history_user == alice
 
 
+def test_it_writes_nothing_when_the_page_is_only_read(client, alice):
+    client.force_login(alice)
+    assert client.get(URL).status_code == 200
+    assert not OfficeSettings.objects.exists() and not OfficeSettings.history.exists()
+    assert OfficeSettings.load().reminder_working_days == 2
+
+
 @pytest.mark.parametrize("days", ["0", "11", "soon"])
 def test_it_refuses_a_lead_time_out_of_range_and_keeps_the_old_one(client, alice, days):
     client.force_login(alice)
