@@ -12,7 +12,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/epoch
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve worker test test-postgres test-fast bench loadtest lint format migrate demo check-deploy system-packages clean
+.PHONY: bench-postgres bench-sqlite help install run serve worker test test-postgres test-fast bench loadtest lint format migrate demo check-deploy system-packages clean
 
 help:
 	@echo "make run            install, migrate, load the demo network, serve on http://$(HOST):$(PORT) with the task worker"
@@ -69,11 +69,18 @@ test-fast: install
 test-postgres: install system-packages
 	@EPOCH_TESTING=1 DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(ARGS)
 
-# Scale 1 and scale 10 on PostgreSQL with the database cache, as production runs; bench/results.md gets the table.
-# DATABASE_URL=sqlite:///bench.sqlite3 runs it on SQLite.
+# Scale 1 and scale 10 with the database cache, as production runs: on PostgreSQL (bench/results.md), then on
+# SQLite (bench/results-sqlite.md); each fails when a budget breaks. `make bench-postgres` or `bench-sqlite` for one.
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/epoch_bench
 bench: install
+	@$(MAKE) --no-print-directory bench-postgres; pg=$$?; $(MAKE) --no-print-directory bench-sqlite; lite=$$?; \
+	  exit $$(( pg || lite ))
+
+bench-postgres: install
 	@EPOCH_TESTING=1 DATABASE_URL=$${DATABASE_URL:-$(BENCH_URL)} $(PY) -m bench $(ARGS)
+
+bench-sqlite: install
+	@EPOCH_TESTING=1 DATABASE_URL=sqlite:///bench.sqlite3 $(PY) -m bench $(ARGS)
 
 # Not part of `make test`: 30 users for 2 minutes against gunicorn and PostgreSQL (database epoch_load).
 loadtest: install

@@ -4,7 +4,7 @@ What production runs: the database given by DATABASE_URL (PostgreSQL by default;
 SQLite) and the production cache backend (the database cache), on a throwaway test database loaded with
 `seed_demo` and then `seed_demo --scale 10`, so it never touches your data. Each case runs cold (caches
 cleared, so chart drawing and other cached work is timed) and warm (median and p95 of several runs).
-The table goes to bench/results.md; the run fails when a budget breaks (see BUDGETS below).
+The table goes to bench/results.md (bench/results-sqlite.md on SQLite); the run fails when a budget breaks (see BUDGETS below).
 `make bench ARGS="-k report"` runs only the matching cases (and leaves bench/results.md alone).
 """
 
@@ -42,7 +42,10 @@ MAX_P95_MS = {LIST: 150, API: 150}
 # data: a case whose median grows by less passes the ratio whatever the ratio says.
 NOISE_MS = 3.0
 PRODUCTION_CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "epoch_cache"}}
-RESULTS = Path(__file__).with_name("results.md")
+RESULTS = {
+    "postgresql": Path(__file__).with_name("results.md"),
+    "sqlite": Path(__file__).with_name("results-sqlite.md"),
+}
 
 
 @dataclass
@@ -165,9 +168,14 @@ def main() -> int:
     parser.add_argument("-k", default="", help="run only cases whose name contains this")
     parser.add_argument("--repeat", type=int, default=15, help="warm runs per case (PDFs: a third)")
     parser.add_argument("--cold", type=int, default=3, help="cold runs per case")
-    parser.add_argument("--results", type=Path, default=None, help=f"where to write the table (default {RESULTS})")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="where to write the table (default bench/results.md on PostgreSQL, bench/results-sqlite.md on SQLite)",
+    )
     args = parser.parse_args()
-    results = args.results or (None if args.k else RESULTS)
+    results = args.results or (None if args.k else RESULTS[connection.vendor])
     cases = [case for case in CASES if args.k in case.name]
 
     setup_test_environment()
