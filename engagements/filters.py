@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from crm.models import Role, User
@@ -54,11 +54,15 @@ class OfferedSelect(forms.Select):
 
 
 def _recent_organisations(chosen: str | None) -> list[tuple[int, str]]:
+    """The organisations met or added in the last year (the most recently met first, up to the limit), by name.
+    Those met are found through the index on engagement dates, not by grouping every engagement ever logged."""
     since = timezone.localdate() - datetime.timedelta(days=OFFERED_DAYS)
+    met = Engagement.objects.filter(occurred_on__gte=since).values("organisations")
+    last_met = Engagement.objects.filter(organisations=OuterRef("pk")).order_by("-occurred_on").values("occurred_on")
     recent = (
         Organisation.objects.filter(merged_into__isnull=True)
-        .annotate(last_met=Max("engagements__occurred_on"))
-        .filter(Q(last_met__gte=since) | Q(created_at__date__gte=since) | Q(pk=chosen))
+        .filter(Q(pk__in=met) | Q(created_at__date__gte=since) | Q(pk=chosen))
+        .annotate(last_met=Subquery(last_met[:1]))
         .order_by("-last_met", "name")
         .values_list("pk", "name")[:OFFERED_LIMIT]
     )
