@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -647,10 +648,25 @@ def events_ics(request):
 @login_required
 def engagement_list(request):
     _require_read(request.user)
+    # Each row shows names only: the related rows load as plain lists of the columns the row prints.
     queryset = (
         access.visible_engagements(request.user)
         .select_related("event")
-        .prefetch_related("organisations", Prefetch("contacts", queryset=Contact.objects.filter(erased=False)), "staff")
+        .prefetch_related(
+            Prefetch("organisations", queryset=Organisation.objects.only("name"), to_attr="organisation_list"),
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(erased=False).only(
+                    "first_name", "last_name", "do_not_contact", "erased"
+                ),
+                to_attr="contact_list",
+            ),
+            Prefetch(
+                "staff",
+                queryset=get_user_model().objects.only("first_name", "last_name", "username"),
+                to_attr="staff_list",
+            ),
+        )
     )
     result = _list(
         request,
@@ -667,9 +683,9 @@ def engagement_list(request):
             ("Date", lambda e: e.occurred_on),
             ("Kind", lambda e: e.get_kind_display()),
             ("Subject", lambda e: e.subject),
-            ("Organisations", lambda e: "; ".join(o.name for o in e.organisations.all())),
-            ("Contacts", lambda e: "; ".join(str(c) for c in e.contacts.all())),
-            ("Staff", lambda e: "; ".join(str(s) for s in e.staff.all())),
+            ("Organisations", lambda e: "; ".join(o.name for o in e.organisation_list)),
+            ("Contacts", lambda e: "; ".join(str(c) for c in e.contact_list)),
+            ("Staff", lambda e: "; ".join(str(s) for s in e.staff_list)),
             ("Event", lambda e: e.event.name if e.event else ""),
             ("Topics", lambda e: e.topics),
             ("Summary", lambda e: e.summary),
