@@ -113,3 +113,10 @@ def test_the_bulk_event_drop_down_offers_recent_and_coming_events_but_takes_any(
     assert str(recent) in html and str(coming) in html and "Old Congress" not in html
     client.post(reverse("engagements:contact-bulk-event"), {"selected": [ada.pk], "bulk-event": old.pk})
     assert list(old.contacts.all()) == [ada]
+
+
+def test_the_follow_up_owner_filter_offers_the_office_and_anyone_owning_a_follow_up(client_for, alice, bob, carol):
+    FollowUpFactory(owner=bob, text="Left from before a change of role")
+    html = client_for(alice).get(reverse("engagements:followup-list")).content.decode()
+    owner_select = html[html.index('name="owner"') : html.index("</select>", html.index('name="owner"'))]
+    assert str(alice) in owner_select and str(bob) in owner_select and str(carol) not in owner_select
