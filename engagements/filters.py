@@ -168,7 +168,7 @@ class EngagementFilter(django_filters.FilterSet):
 class FollowUpFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         # Anyone who owns a follow-up (the Programme Office, and anyone who has since changed role): an EXISTS on the
-        # owner index, not a join through every follow-up ever made made distinct again.
+        # owner index, not a join through every follow-up ever made, then de-duplicated.
         queryset=User.objects.filter(
             Q(role=Role.PROGRAMME_OFFICE) | Exists(FollowUp.objects.filter(owner=OuterRef("pk")))
         ).order_by("first_name", "last_name"),
