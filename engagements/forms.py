@@ -1,9 +1,13 @@
 """Forms of the engagements pages. They check shape; the services decide (and say what is wrong)."""
 
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from crm.models import Role, User
+from engagements.filters import OFFERED_DAYS, OFFERED_LIMIT, OfferedSelect
 from engagements.models import (
     Contact,
     Engagement,
@@ -41,18 +45,26 @@ def _staff_queryset():
 
 
 class BulkEventForm(forms.Form):
-    """The event to add the contacts ticked on the contacts list to (the newest first)."""
+    """The event to add the contacts ticked on the contacts list to (the newest first).
 
-    event = forms.ModelChoiceField(
-        queryset=Event.objects.none(),
-        label="Event",
-        empty_label="Choose an event",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto mw-100"}),
-    )
+    The drop-down offers the events of the last 12 months and those ahead (as the list filters do), not every
+    event of ten years; the field still accepts any event the person may see."""
+
+    event = forms.ModelChoiceField(queryset=Event.objects.none(), label="Event")
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = events.order_by("-starts_on", "name")
+        events = events.order_by("-starts_on", "name")
+        self.fields["event"].queryset = events
+
+        def offered(chosen: str | None) -> list[tuple[int, str]]:
+            since = timezone.localdate() - datetime.timedelta(days=OFFERED_DAYS)
+            rows = events.filter(Q(starts_on__gte=since) | Q(pk=chosen)).only("pk", "name", "starts_on")
+            return [(event.pk, str(event)) for event in rows[:OFFERED_LIMIT]]
+
+        self.fields["event"].widget = OfferedSelect(
+            offered, "Choose an event", attrs={"class": "form-select form-select-sm w-auto mw-100"}
+        )
 
 
 class BulkOwnerForm(forms.Form):

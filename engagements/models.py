@@ -6,7 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +90,24 @@ class OrganisationQuerySet(models.QuerySet):
 
     def in_sector(self, sector: str):
         return self.industry() if sector == Sector.INDUSTRY else self.partners()
+
+    def with_list_columns(self):
+        """`last_engaged` and `contact_count` as correlated subqueries, not a join grouped over every engagement
+        and contact: a page of 50 computes them for its 50 rows, and the list's count needs neither."""
+        last = Engagement.objects.filter(organisations=models.OuterRef("pk")).order_by("-occurred_on")
+        contacts = Contact.objects.filter(organisation=models.OuterRef("pk")).order_by().values("organisation")
+        return self.annotate(
+            last_engaged=models.Subquery(last.values("occurred_on")[:1]),
+            contact_count=Coalesce(models.Subquery(contacts.annotate(n=models.Count("pk")).values("n")), 0),
+        )
+
+
+class ContactQuerySet(models.QuerySet):
+    def with_last_engaged(self):
+        """`last_engaged` as a correlated subquery (the latest engagement with this person), computed for the rows
+        a page shows rather than grouped over every engagement."""
+        last = Engagement.objects.filter(contacts=models.OuterRef("pk")).order_by("-occurred_on")
+        return self.annotate(last_engaged=models.Subquery(last.values("occurred_on")[:1]))
 
 
 class OrganisationSize(models.TextChoices):
@@ -198,6 +216,8 @@ class Contact(models.Model):
     # The day the Programme Office last reviewed this person's data and chose to keep it (GDPR storage limitation).
     reviewed_on = models.DateField("kept after review on", null=True, blank=True, editable=False)
     history = HistoricalRecords()
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from crm import concurrency, exports
 from crm import permissions as access
@@ -37,6 +38,9 @@ from engagements.forms import (
 from engagements.models import Contact, Engagement, Event, FollowUp, ImportJob, Organisation
 
 PAGE_SIZE = 50
+ORGANISATION_ENGAGEMENTS_SHOWN = 20
+ORGANISATION_CONTACTS_SHOWN = 20
+ORGANISATION_FOLLOW_UPS_SHOWN = 20
 MY_FOLLOW_UPS_PER_PAGE = 25
 NDA_WARNING_DAYS = 60
 TYPEAHEAD_LIMIT = 15
@@ -225,7 +229,7 @@ def organisation_list(request):
         access.visible_organisations(request.user)
         .filter(merged_into__isnull=True)
         .select_related("owner")
-        .annotate(last_engaged=Max("engagements__occurred_on"), contact_count=Count("contacts", distinct=True))
+        .with_list_columns()
     )
     result = _list(
         request,
@@ -263,25 +267,35 @@ def _organisation_for(user, pk) -> Organisation:
 
 @login_required
 def organisation_detail(request, pk):
-    # Not visible answers 404 (the queryset is empty for those who may not read).
+    # Not visible answers 404 (the queryset is empty for those who may not read). Every list here is bounded (the
+    # latest engagements, a page of contacts and of open follow-ups), so the page costs the same after ten years.
     org = _organisation_for(request.user, pk)
     today = timezone.localdate()
     engagements = (
-        org.engagements.select_related("event").prefetch_related("organisations", "contacts").order_by("-occurred_on")
+        org.engagements.select_related("event")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("first_name", "last_name", "erased")))
+        .order_by("-occurred_on", "-id")
     )
     nda_expiring = bool(
         org.nda_expires_on and today <= org.nda_expires_on <= today + datetime.timedelta(days=NDA_WARNING_DAYS)
     )
-    context = {
-        "org": org,
-        "contacts": org.contacts.filter(erased=False),
-        "engagements": engagements[:100],
-        "engagement_count": org.engagements.count(),
-        "follow_ups": access.visible_follow_ups(request.user)
+    follow_ups = (
+        access.visible_follow_ups(request.user)
         .filter(Q(organisation=org) | Q(engagement__organisations=org))
         .open()
         .select_related("owner")
-        .distinct(),
+        .distinct()
+        .order_by("due_on", "id")
+    )
+    context = {
+        "org": org,
+        "contacts": page_of(
+            request, org.contacts.filter(erased=False), per_page=ORGANISATION_CONTACTS_SHOWN, param="contacts"
+        ),
+        "engagements": engagements[:ORGANISATION_ENGAGEMENTS_SHOWN],
+        "engagement_count": org.engagements.count(),
+        "engagements_shown": ORGANISATION_ENGAGEMENTS_SHOWN,
+        "follow_ups": page_of(request, follow_ups, per_page=ORGANISATION_FOLLOW_UPS_SHOWN, param="follow_ups"),
         # Through crm.permissions: engagements never imports feasibility.
         "requests": access.visible_requests(request.user).filter(sponsor=org).order_by("-received_on", "-pk")[:50],
         "children": org.children.all(),
@@ -289,7 +303,6 @@ def organisation_detail(request, pk):
         "nda_expired": bool(org.nda_expires_on and org.nda_expires_on < today),
         "can_write": access.can_write_engagements(request.user),
         "can_invite_sponsors": access.can_manage_users(request.user),
-        "merge_form": MergeForm(survivor=org) if access.can_write_engagements(request.user) else None,
         "today": today,
     }
     return render(request, "engagements/organisation_detail.html", context)
@@ -330,10 +343,15 @@ def organisation_edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organisation_merge(request, pk):
+    """GET: the form choosing the duplicate (fetched by the organisation page only when its merge panel is opened:
+    it lists every organisation). POST: merge the chosen one into this one."""
     survivor = _organisation_for(request.user, pk)
     _require_write(request.user)
+    if request.method == "GET":
+        template = "engagements/partials/merge_form.html" if request.htmx else "engagements/organisation_merge.html"
+        return render(request, template, {"org": survivor, "merge_form": MergeForm(survivor=survivor)})
     form = MergeForm(request.POST, survivor=survivor)
     if form.is_valid():
         other = form.cleaned_data["other"]
@@ -355,10 +373,7 @@ def organisation_merge(request, pk):
 def contact_list(request):
     _require_read(request.user)
     queryset = (
-        access.visible_contacts(request.user)
-        .filter(erased=False)
-        .select_related("organisation")
-        .annotate(last_engaged=Max("engagements__occurred_on"))
+        access.visible_contacts(request.user).filter(erased=False).select_related("organisation").with_last_engaged()
     )
     result = _list(
         request,
@@ -633,10 +648,25 @@ def events_ics(request):
 @login_required
 def engagement_list(request):
     _require_read(request.user)
+    # Each row shows names only: the related rows load as plain lists of the columns the row prints.
     queryset = (
         access.visible_engagements(request.user)
         .select_related("event")
-        .prefetch_related("organisations", Prefetch("contacts", queryset=Contact.objects.filter(erased=False)), "staff")
+        .prefetch_related(
+            Prefetch("organisations", queryset=Organisation.objects.only("name"), to_attr="organisation_list"),
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(erased=False).only(
+                    "first_name", "last_name", "do_not_contact", "erased"
+                ),
+                to_attr="contact_list",
+            ),
+            Prefetch(
+                "staff",
+                queryset=get_user_model().objects.only("first_name", "last_name", "username"),
+                to_attr="staff_list",
+            ),
+        )
     )
     result = _list(
         request,
@@ -653,9 +683,9 @@ def engagement_list(request):
             ("Date", lambda e: e.occurred_on),
             ("Kind", lambda e: e.get_kind_display()),
             ("Subject", lambda e: e.subject),
-            ("Organisations", lambda e: "; ".join(o.name for o in e.organisations.all())),
-            ("Contacts", lambda e: "; ".join(str(c) for c in e.contacts.all())),
-            ("Staff", lambda e: "; ".join(str(s) for s in e.staff.all())),
+            ("Organisations", lambda e: "; ".join(o.name for o in e.organisation_list)),
+            ("Contacts", lambda e: "; ".join(str(c) for c in e.contact_list)),
+            ("Staff", lambda e: "; ".join(str(s) for s in e.staff_list)),
             ("Event", lambda e: e.event.name if e.event else ""),
             ("Topics", lambda e: e.topics),
             ("Summary", lambda e: e.summary),

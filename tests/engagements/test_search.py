@@ -86,3 +86,36 @@ def test_it_finds_centres_for_everyone_who_reads_the_directory(bob, victor, leed
         results = [r for r in search(user, leeds.city) if r.kind == "Centre"]
         assert [r.url for r in results] == [reverse("capabilities:centre-detail", args=[leeds.pk])]
     assert _titles(search(victor, "whitby"), "Centre") == ["Closed Coast ECMC (inactive)"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text ranking runs on PostgreSQL only")
+def test_it_ranks_only_the_newest_matches_so_a_common_word_costs_the_same_after_ten_years(alice, monkeypatch):
+    import crm.search
+
+    monkeypatch.setattr(crm.search, "RANKED_MATCHES", 3)
+    old = EngagementFactory(subject="Radioligand radioligand radioligand review")
+    newer = [EngagementFactory(subject=f"Radioligand call {n}") for n in range(3)]
+    titles = _titles(search(alice, "radioligand"), "Engagement")
+    assert old.subject not in titles and sorted(titles) == sorted(e.subject for e in newer)
+    monkeypatch.setattr(crm.search, "RANKED_MATCHES", 100)
+    assert _titles(search(alice, "radioligand"), "Engagement")[0] == old.subject  # the best ranked, when ranked
+
+
+def test_the_search_page_costs_the_same_queries_with_3_or_30_matches(client_for, alice):
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for _ in range(n):
+            org = OrganisationFactory(name="Oncology Partners")
+            ContactFactory(last_name="Oncology", organisation=org)
+            EventFactory(name="Oncology Congress")
+            EngagementFactory(subject="Oncology review", organisations=[org])
+
+    client = client_for(alice)
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("crm:search") + "?q=oncology").status_code == 200
+    make(27)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("crm:search") + "?q=oncology").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
