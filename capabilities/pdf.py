@@ -24,7 +24,7 @@ from django.db.models import Count, Max, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from capabilities.models import STALE_AFTER_DAYS, Capability, Centre, CentreCapability, Level
+from capabilities.models import STALE_AFTER_DAYS, Capability, CapabilityArea, Centre, CentreCapability, Level
 from capabilities.selectors import HEADLINE_CODES
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -126,14 +126,19 @@ def render_directory_pdf(centres: QuerySet[Centre], base_url: str | None = None,
 
 
 def directory_fingerprint(centres: QuerySet[Centre]) -> str:
-    """Changes whenever a centre or a level of these centres changes (the history records every save, also
-    deletions), and each day (the stale marks and the issue date move with it): one query."""
+    """Changes whenever a centre or a level of these centres changes, or the taxonomy the PDF names them by
+    (a capability or an area renamed, reordered or removed): the history records every save, also deletions;
+    and each day (the stale marks and the issue date move with it)."""
     ids = sorted(centres.values_list("pk", flat=True))
     levels = CentreCapability.history.filter(centre_id__in=ids).aggregate(
         n=Count("history_id"), last=Max("history_date")
     )
     changed = Centre.history.filter(id__in=ids).aggregate(n=Count("history_id"), last=Max("history_date"))
-    key = f"{ids}|{levels}|{changed}|{timezone.localdate()}"
+    taxonomy = [
+        model.history.aggregate(n=Count("history_id"), last=Max("history_date"))
+        for model in (Capability, CapabilityArea)
+    ]
+    key = f"{ids}|{levels}|{changed}|{taxonomy}|{timezone.localdate()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -145,3 +145,13 @@ def test_it_turns_the_garbage_collector_back_on_after_drawing_even_when_drawing_
     with pytest.raises(RuntimeError), pdf.gc_paused():
         raise RuntimeError
     assert gc.isenabled()
+
+
+def test_it_draws_the_directory_again_when_the_taxonomy_renames_a_capability(victor, leeds, client_for, tmp_path):
+    capability = Capability.objects.get(code="adult")
+    CentreCapabilityFactory(centre=leeds, capability=capability)
+    client = client_for(victor)
+    assert "Adult early-phase trials" in pdf_text(client.get(URL).content, tmp_path)
+    capability.name = "Adult first-in-human and early-phase trials"
+    capability.save()
+    assert "Adult first-in-human and early-phase trials" in pdf_text(client.get(URL).content, tmp_path)
