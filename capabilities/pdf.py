@@ -9,10 +9,13 @@ is kept to what WeasyPrint lays out fast. The finished file is cached until a pr
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import hashlib
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -21,7 +24,7 @@ from django.db.models import Count, Max, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from capabilities.models import STALE_AFTER_DAYS, Capability, Centre, CentreCapability, Level
+from capabilities.models import STALE_AFTER_DAYS, Capability, CapabilityArea, Centre, CentreCapability, Level
 from capabilities.selectors import HEADLINE_CODES
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -90,6 +93,23 @@ def directory_context(centres: QuerySet[Centre], today: datetime.date | None = N
     return {"sections": sections, "headline": headline, "today": today, "NETWORK_NAME": settings.NETWORK_NAME}
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while WeasyPrint lays out and draws a document.
+
+    A layout allocates hundreds of thousands of small objects that all live until the PDF is written, so
+    every collection in between walks them all and frees nothing: a fifth of the drawing time. Reference
+    counting still frees what it can meanwhile, and the collector, back on, frees the document's cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_directory_pdf(centres: QuerySet[Centre], base_url: str | None = None, progress=None) -> bytes:
     """Draw the directory; `progress(stage)` hears each stage (reading, laying out, writing) for the wait page."""
     from weasyprint import CSS, HTML
@@ -98,21 +118,27 @@ def render_directory_pdf(centres: QuerySet[Centre], base_url: str | None = None,
     say("Reading the centres' profiles")
     html = render_to_string("capabilities/directory_pdf.html", directory_context(centres))
     stylesheet = CSS(filename=finders.find("css/directory-print.css"))
-    say("Laying out the pages")
-    document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet])
-    say(f"Writing {len(document.pages)} pages")
-    return document.write_pdf()
+    with gc_paused():
+        say("Laying out the pages")
+        document = HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet])
+        say(f"Writing {len(document.pages)} pages")
+        return document.write_pdf()
 
 
 def directory_fingerprint(centres: QuerySet[Centre]) -> str:
-    """Changes whenever a centre or a level of these centres changes (the history records every save, also
-    deletions), and each day (the stale marks and the issue date move with it): one query."""
+    """Changes whenever a centre or a level of these centres changes, or the taxonomy the PDF names them by
+    (a capability or an area renamed, reordered or removed): the history records every save, also deletions;
+    and each day (the stale marks and the issue date move with it)."""
     ids = sorted(centres.values_list("pk", flat=True))
     levels = CentreCapability.history.filter(centre_id__in=ids).aggregate(
         n=Count("history_id"), last=Max("history_date")
     )
     changed = Centre.history.filter(id__in=ids).aggregate(n=Count("history_id"), last=Max("history_date"))
-    key = f"{ids}|{levels}|{changed}|{timezone.localdate()}"
+    taxonomy = [
+        model.history.aggregate(n=Count("history_id"), last=Max("history_date"))
+        for model in (Capability, CapabilityArea)
+    ]
+    key = f"{ids}|{levels}|{changed}|{taxonomy}|{timezone.localdate()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

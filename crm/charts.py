@@ -366,11 +366,12 @@ def _drawn(report: dict, names: list[str] | None, fmt: str) -> dict[str, tuple[s
     """{name: (title, drawing)}, each drawing kept in the shared cache under a digest of the figures it was
     drawn from: the same figures draw the same chart."""
     digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
-    drawn = {}
-    for name in names or CHARTS:
+    keys = {name: f"chart:{fmt}:{name}:{digest}" for name in names or CHARTS}
+    cached = cache.get_many(keys.values())  # one round trip (one query on the database cache), not one a chart
+    drawn, fresh = {}, {}
+    for name, key in keys.items():
         title, draw = CHARTS[name]
-        key = f"chart:{fmt}:{name}:{digest}"
-        drawing = cache.get(key)
+        drawing = cached.get(key)
         if drawing is None:
             with _DRAWING:
                 token = _FORMAT.set(fmt)
@@ -378,8 +379,10 @@ def _drawn(report: dict, names: list[str] | None, fmt: str) -> dict[str, tuple[s
                     drawing = draw(report)
                 finally:
                     _FORMAT.reset(token)
-            cache.set(key, drawing, CACHE_SECONDS)
+            fresh[key] = drawing
         drawn[name] = (title, drawing)
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
     return drawn
 
 

@@ -1,15 +1,26 @@
-"""The annual report as a PDF (WeasyPrint): drafts are drawn afresh each time, a published year is frozen."""
+"""The annual report as a PDF (WeasyPrint): a draft is drawn once per version of its page, a published year
+is frozen.
+
+A draft's page (figures, charts, narrative, template, the day it is drawn on) is rendered as HTML first; the
+PDF laid out from it is kept in the shared cache under that HTML's digest, so the next download of the same
+figures costs the figures and a cache read, and any new record, narrative edit or template change draws a
+new one."""
 
 from __future__ import annotations
 
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from capabilities.pdf import gc_paused
 from crm import kpis, reports
 from crm.models import ReportNarrative
+
+# The page says which day's records it was drawn from, so a cached draft lives a day at most.
+CACHE_SECONDS = 24 * 3600
 
 
 def narrative_for(year: int, *, financial: bool = False) -> ReportNarrative | None:
@@ -54,8 +65,14 @@ def build_pdf(year: int, *, financial: bool = False, narrative: ReportNarrative 
         "NETWORK_NAME": getattr(settings, "NETWORK_NAME", ""),
     }
     html = render_to_string("crm/report_pdf.html", context)
-    say("Writing the PDF")
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    key = f"report-pdf:{sha256(html.encode())}"
+    pdf = cache.get(key)
+    if pdf is None:
+        say("Writing the PDF")
+        with gc_paused():
+            pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf
 
 
 def report_pdf(year: int, *, financial: bool = False, progress=None) -> tuple[bytes, ReportNarrative | None]:

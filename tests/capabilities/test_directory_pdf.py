@@ -1,5 +1,6 @@
 """The sponsor-facing network capability directory PDF."""
 
+import re
 import subprocess
 
 import pytest
@@ -123,3 +124,34 @@ def test_it_shows_progress_while_the_worker_draws_it_then_downloads_it(client_fo
     pdf.cached_directory_pdf(type(leeds).objects.active())  # what the worker does
     assert client.get(URL, headers={"HX-Request": "true"})["HX-Redirect"] == URL
     assert client.get(URL).content.startswith(b"%PDF")
+
+
+def test_it_names_limited_and_planned_levels_and_bars_every_level(client_for, victor, leeds, tmp_path):
+    CentreCapabilityFactory(centre=leeds, capability=Capability.objects.get(code="adult"), level="available")
+    CentreCapabilityFactory(centre=leeds, capability=Capability.objects.get(code="haematology"), level="limited")
+    text = pdf_text(client_for(victor).get(URL).content, tmp_path)
+    assert re.search(r"Limited\s+Haematological malignancies", text)
+    assert "Adult early-phase trials" in text  # available: the green bar says so, without a word
+
+
+def test_it_turns_the_garbage_collector_back_on_after_drawing_even_when_drawing_fails(monkeypatch):
+    import gc
+
+    from capabilities import pdf
+
+    with pdf.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), pdf.gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_it_draws_the_directory_again_when_the_taxonomy_renames_a_capability(victor, leeds, client_for, tmp_path):
+    capability = Capability.objects.get(code="adult")
+    CentreCapabilityFactory(centre=leeds, capability=capability)
+    client = client_for(victor)
+    assert "Adult early-phase trials" in pdf_text(client.get(URL).content, tmp_path)
+    capability.name = "Adult first-in-human and early-phase trials"
+    capability.save()
+    assert "Adult first-in-human and early-phase trials" in pdf_text(client.get(URL).content, tmp_path)

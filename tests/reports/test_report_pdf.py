@@ -200,3 +200,30 @@ def test_it_keeps_the_charts_text_as_text_in_the_pdf():
     text = text_of(build_pdf(2019))
     assert "No site set-up milestones in this period" in text
     assert "Commercial studies against the UK set-up targets" in text
+
+
+def test_it_draws_a_draft_once_until_its_figures_or_narrative_change(alice, records, monkeypatch):
+    from weasyprint import HTML
+
+    drawn = []
+    real = HTML.write_pdf
+    monkeypatch.setattr(HTML, "write_pdf", lambda self, *a, **k: drawn.append(1) or real(self, *a, **k))
+    first = build_pdf(2025)
+    assert build_pdf(2025) == first and len(drawn) == 1  # the same page: the cached PDF
+    EngagementFactory(occurred_on=D(2025, 6, 1))
+    assert "4 engagements" in text_of(build_pdf(2025)) and len(drawn) == 2  # a new record shows at once
+    write(alice, summary="Rewritten after the board meeting.")
+    assert "Rewritten after the board meeting." in text_of(build_pdf(2025, narrative=ReportNarrative.objects.get()))
+    assert len(drawn) == 3
+
+
+def test_it_reads_the_cached_charts_in_one_query(records, django_assert_num_queries, settings):
+    from crm import charts
+    from crm.reports import annual_report
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t_cache"}}
+    call_command("createcachetable", verbosity=0)
+    report = annual_report(2025)
+    charts.all_charts(report, for_print=True)
+    with django_assert_num_queries(1):
+        assert set(charts.all_charts(report, for_print=True)) == set(charts.CHARTS)
