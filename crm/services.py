@@ -254,13 +254,14 @@ def report_publish(
             raise ValidationError(f"The {period.label} report is already published.")
         if not narrative.summary:
             raise ValidationError({"summary": "Write the summary before publishing."})
+        # Stamped before the drawing, so the stored copy's cover and colophon say "published", not "draft".
+        narrative.published_at = timezone.now()
+        narrative.published_by = actor
         pdf = report_pdf.build_pdf(year, financial=financial, narrative=narrative)
         narrative.published_pdf.save(
             report_pdf.filename(year, financial=financial, draft=False), ContentFile(pdf), save=False
         )
         narrative.published_sha256 = report_pdf.sha256(pdf)
-        narrative.published_at = timezone.now()
-        narrative.published_by = actor
         narrative._change_reason = "Published"
         narrative._history_user = actor
         narrative.save()

@@ -103,6 +103,7 @@ def test_it_publishes_a_frozen_pdf_that_does_not_change_when_records_do(alice, r
     stored = narrative.published_pdf.read()
     assert narrative.published_sha256 == hashlib.sha256(stored).hexdigest()
     assert narrative.published_by == alice and narrative.published_at
+    assert "DRAFT" not in text_of(stored) and "Published" in text_of(stored)
     EngagementFactory(occurred_on=D(2025, 6, 1))
     EngagementFactory(occurred_on=D(2025, 6, 2))
     served, _ = report_pdf(2025)
