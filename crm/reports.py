@@ -22,12 +22,24 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count, F, Min, Q, StringAgg, Sum, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, StringAgg, Sum, Value
 from django.utils import timezone
 
-from capabilities.models import ADULT, HAEMATOLOGY, PAEDIATRIC, POPULATION_CODES, RADIOPHARMACEUTICAL, ModalityRule
+from capabilities.models import (
+    ADULT,
+    HAEMATOLOGY,
+    PAEDIATRIC,
+    POPULATION_CODES,
+    RADIOPHARMACEUTICAL,
+    Capability,
+    Centre,
+    ModalityRule,
+)
 from capabilities.models import Modality as ModalityChoice
 from crm import kpis
+from crm.history import history_model_of
 from crm.kpis import Period
 from engagements.models import (
     INDUSTRY_KINDS,
@@ -50,6 +62,7 @@ from feasibility.models import (
     CLOSED_STATUSES,
     FIRST_PARTICIPANT_TARGET_DAYS,
     OVERALL_TARGET_DAYS,
+    CentreResponse,
     Community,
     Decision,
     FeasibilityRequest,
@@ -62,6 +75,23 @@ from feasibility.models import (
 )
 
 HISTORY_YEARS = 6
+# Every model a figure reads. Each keeps history, and every write to it leaves a history row (saves, deletes,
+# many-to-many changes, the bulk helpers, and crm/deletions.py for what the database empties on a delete).
+FIGURE_MODELS = (
+    Engagement,
+    Organisation,
+    Event,
+    Initiative,
+    FeasibilityRequest,
+    Requirement,
+    Invitation,
+    CentreResponse,
+    SiteSetUp,
+    Centre,
+    Capability,
+    ModalityRule,
+)
+FIGURES_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
@@ -485,33 +515,38 @@ def setup_figures(period: Period, today: datetime.date | None = None) -> dict:
 
 
 def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict]:
-    """Requests received and the share with interest, for up to `years` periods ending with this one: 2 queries.
+    """Requests received and the share with interest, for up to `years` periods ending with this one, counted
+    by the database in 1 query.
 
     The history starts with the first period that received a request (years before the network kept records
     are not empty years to chart); a quiet year after that stays, as a 0."""
     periods = [kpis.period_for(period.year - back, financial=period.financial) for back in range(years - 1, -1, -1)]
-    first, last = periods[0].start, periods[-1].end
-    received = list(
-        FeasibilityRequest.objects.filter(received_on__range=(first, last)).values_list("id", "received_on")
+    invitations = Invitation.objects.filter(request=OuterRef("pk"))
+    counts: dict = {}
+    for i, p in enumerate(periods):
+        received = Q(received_on__range=(p.start, p.end))
+        counts[f"received_{i}"] = Count("pk", filter=received)
+        counts[f"circulated_{i}"] = Count("pk", filter=received & Q(circulated=True))
+        counts[f"interested_{i}"] = Count("pk", filter=received & Q(interested=True))
+    counted = (
+        FeasibilityRequest.objects.filter(received_on__range=(periods[0].start, periods[-1].end))
+        .annotate(
+            circulated=Exists(invitations),
+            interested=Exists(invitations.filter(response__decision=Decision.INTERESTED)),
+        )
+        .aggregate(**counts)
     )
-    circulated, interested = set(), set()
-    for request_id, decision in Invitation.objects.filter(request__received_on__range=(first, last)).values_list(
-        "request_id", "response__decision"
-    ):
-        circulated.add(request_id)
-        if decision == Decision.INTERESTED:
-            interested.add(request_id)
     history = []
-    for p in periods:
-        ids = {request_id for request_id, day in received if day in p}
-        if not ids and not history and p is not periods[-1]:
+    for i, p in enumerate(periods):
+        n_received = counted[f"received_{i}"]
+        if not n_received and not history and p is not periods[-1]:
             continue
-        n_circulated, n_interested = len(ids & circulated), len(ids & interested)
+        n_circulated, n_interested = counted[f"circulated_{i}"], counted[f"interested_{i}"]
         history.append(
             {
                 "year": p.year,
                 "label": p.label,
-                "received": len(ids),
+                "received": n_received,
                 "circulated": n_circulated,
                 "with_interest": n_interested,
                 "with_interest_pct": kpis.pct(n_interested, n_circulated),
@@ -544,8 +579,41 @@ def planned_initiatives(period: Period) -> list[dict]:
     return [r | {"started_on": r["started_on"].isoformat() if r["started_on"] else None} for r in rows]
 
 
+# The figures change only when their records do: kept in the shared cache under the records' version --------
+
+
+def records_version() -> str:
+    """The newest history row of each model the figures read, in one query: it changes with every write to
+    those records (however it was made, in whichever process), so figures cached under it are never stale."""
+    quote = connection.ops.quote_name
+    newest = [
+        f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
+        for h in (history_model_of(model) for model in FIGURE_MODELS)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(newest))
+        return ".".join(str(n or 0) for n in cursor.fetchone())
+
+
+def _cached(name: str, today: datetime.date, compute):
+    """`compute()`, kept per day (targets are judged against today) and per version of the records: 2 queries
+    when nothing was written since it was last computed (the version, and the cache's read)."""
+    key = f"reports:{name}:{today.isoformat()}:{records_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
 def annual_report(year: int, *, financial: bool = False) -> dict:
-    """The whole report as JSON-ready data (the keys of DESIGN.md section 7, and a few more)."""
+    """The whole report as JSON-ready data (the keys of DESIGN.md section 7, and a few more), computed once
+    for each state of the records (see `records_version`)."""
+    today = timezone.localdate()
+    return _cached(f"annual:{year}:{int(financial)}", today, lambda: _annual_report(year, financial=financial))
+
+
+def _annual_report(year: int, *, financial: bool = False) -> dict:
     period = kpis.period_for(year, financial=financial)
     previous = period.previous()
     return {
@@ -1192,8 +1260,13 @@ def narrative_dict(year: int, *, financial: bool = False) -> dict | None:
 
 def year_so_far(today: datetime.date | None = None) -> dict:
     """This calendar year up to today beside the same stretch of last year, shaped like the annual report
-    (so the same headline figures and charts apply): 22 queries."""
+    (so the same headline figures and charts apply); computed once for each state of the records, as the
+    dashboards read it on every load."""
     today = today or timezone.localdate()
+    return _cached("year_so_far", today, lambda: _year_so_far(today))
+
+
+def _year_so_far(today: datetime.date) -> dict:
     period = kpis.period_containing(today)
     so_far = Period(year=period.year, financial=False, start=period.start, end=today)
     try:
