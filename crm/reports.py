@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, StringAgg, Sum, Value
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, StringAgg, Sum, Value, When
 from django.utils import timezone
 
 from capabilities.models import (
@@ -522,26 +522,29 @@ def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict
     are not empty years to chart); a quiet year after that stays, as a 0."""
     periods = [kpis.period_for(period.year - back, financial=period.financial) for back in range(years - 1, -1, -1)]
     invitations = Invitation.objects.filter(request=OuterRef("pk"))
-    counts: dict = {}
-    for i, p in enumerate(periods):
-        received = Q(received_on__range=(p.start, p.end))
-        counts[f"received_{i}"] = Count("pk", filter=received)
-        counts[f"circulated_{i}"] = Count("pk", filter=received & Q(circulated=True))
-        counts[f"interested_{i}"] = Count("pk", filter=received & Q(interested=True))
-    counted = (
+    # One row per period and kind of request (circulated or not, with interest or not), with how many.
+    rows = (
         FeasibilityRequest.objects.filter(received_on__range=(periods[0].start, periods[-1].end))
         .annotate(
+            index=Case(*(When(received_on__range=(p.start, p.end), then=Value(i)) for i, p in enumerate(periods))),
             circulated=Exists(invitations),
             interested=Exists(invitations.filter(response__decision=Decision.INTERESTED)),
         )
-        .aggregate(**counts)
+        .values("index", "circulated", "interested")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    counted = {(i, what): 0 for i in range(len(periods)) for what in ("received", "circulated", "interested")}
+    for row in rows:
+        counted[row["index"], "received"] += row["n"]
+        counted[row["index"], "circulated"] += row["n"] if row["circulated"] else 0
+        counted[row["index"], "interested"] += row["n"] if row["interested"] else 0
     history = []
     for i, p in enumerate(periods):
-        n_received = counted[f"received_{i}"]
+        n_received = counted[i, "received"]
         if not n_received and not history and p is not periods[-1]:
             continue
-        n_circulated, n_interested = counted[f"circulated_{i}"], counted[f"interested_{i}"]
+        n_circulated, n_interested = counted[i, "circulated"], counted[i, "interested"]
         history.append(
             {
                 "year": p.year,
