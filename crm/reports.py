@@ -252,19 +252,35 @@ def partnership_figures(period: Period) -> dict:
 # Feasibility ----------------------------------------------------------------------------------------
 
 
-def _needs_capability(requests: list[dict], requirements: dict, tumour_types: dict, rules: dict, code: str) -> int:
-    return sum(
-        1
-        for r in requests
-        if code in requirements[r["id"]] or code in tumour_types[r["id"]] or code in rules.get(r["modality"], ())
-    )
-
-
 def feasibility_figures(period: Period) -> dict:
-    """Requests received in the period, their routing and answers, and those closed in it: 6 queries."""
+    """Requests received in the period, their routing and answers, and those closed in it: 3 queries."""
+    request = OuterRef("pk")
+    required = Requirement.objects.filter(request=request, necessity=Necessity.REQUIRED)
+    tumour_types = FeasibilityRequest.tumour_types.through.objects.filter(feasibilityrequest=request)
     requests = list(
-        FeasibilityRequest.objects.filter(received_on__range=(period.start, period.end)).values(
-            "id", "modality", "populations", "funding"
+        FeasibilityRequest.objects.filter(received_on__range=(period.start, period.end))
+        .annotate(
+            # A request's communities (DESIGN.md section 3): haematology when a tumour type is haematological or
+            # the haematology capability is required. Radiopharmaceutical ones need that capability: required,
+            # as a tumour type, or through a modality rule (radioligand therapy → radiopharmaceutical).
+            haematological_tumour=Exists(tumour_types.filter(capability__haematological=True)),
+            haematology_required=Exists(required.filter(capability__code=HAEMATOLOGY)),
+            radiopharmaceutical_required=Exists(required.filter(capability__code=RADIOPHARMACEUTICAL)),
+            radiopharmaceutical_tumour=Exists(tumour_types.filter(capability__code=RADIOPHARMACEUTICAL)),
+            radiopharmaceutical_modality=Exists(
+                ModalityRule.objects.filter(modality=OuterRef("modality"), capability__code=RADIOPHARMACEUTICAL)
+            ),
+        )
+        .values(
+            "id",
+            "modality",
+            "populations",
+            "funding",
+            "haematological_tumour",
+            "haematology_required",
+            "radiopharmaceutical_required",
+            "radiopharmaceutical_tumour",
+            "radiopharmaceutical_modality",
         )
     )
     in_period = Q(request__received_on__range=(period.start, period.end))
@@ -279,22 +295,6 @@ def feasibility_figures(period: Period) -> dict:
             "response__first_responded_at",
         )
     )
-    requirements: dict[int, set[str]] = defaultdict(set)
-    for request_id, code in Requirement.objects.filter(in_period, necessity=Necessity.REQUIRED).values_list(
-        "request_id", "capability__code"
-    ):
-        requirements[request_id].add(code)
-    tumour_types: dict[int, set[str]] = defaultdict(set)
-    haematological: set[int] = set()
-    for request_id, code, is_haematological in FeasibilityRequest.tumour_types.through.objects.filter(
-        feasibilityrequest__received_on__range=(period.start, period.end)
-    ).values_list("feasibilityrequest_id", "capability__code", "capability__haematological"):
-        tumour_types[request_id].add(code)
-        if is_haematological:
-            haematological.add(request_id)
-    rules: dict[str, set[str]] = defaultdict(set)
-    for modality, code in ModalityRule.objects.values_list("modality", "capability__code"):
-        rules[modality].add(code)
 
     circulated, with_interest = set(), set()
     response_days = []
@@ -330,9 +330,13 @@ def feasibility_figures(period: Period) -> dict:
 
     populations = Counter(p for r in requests for p in (r["populations"] or []))
     modalities = Counter(r["modality"] for r in requests)
-    # A request's communities (DESIGN.md section 3): adult and paediatric from its populations, haematology
-    # when a tumour type is haematological or the haematology capability is required.
-    haematology = sum(1 for r in requests if r["id"] in haematological or HAEMATOLOGY in requirements[r["id"]])
+    # Adult and paediatric from the populations; haematology as annotated above.
+    haematology = sum(1 for r in requests if r["haematological_tumour"] or r["haematology_required"])
+    radiopharmaceutical = sum(
+        1
+        for r in requests
+        if r["radiopharmaceutical_required"] or r["radiopharmaceutical_tumour"] or r["radiopharmaceutical_modality"]
+    )
     fundings = Counter(r["funding"] for r in requests)
     outcomes = dict(
         FeasibilityRequest.objects.filter(closed_on__range=(period.start, period.end), status__in=CLOSED_STATUSES)
@@ -358,7 +362,7 @@ def feasibility_figures(period: Period) -> dict:
         "not_placed": outcomes.get(RequestStatus.NOT_PLACED, 0),
         "withdrawn": outcomes.get(RequestStatus.WITHDRAWN, 0),
         "haematology": haematology,
-        "radiopharmaceutical": _needs_capability(requests, requirements, tumour_types, rules, RADIOPHARMACEUTICAL),
+        "radiopharmaceutical": radiopharmaceutical,
         "response_rate_by_centre": {c["code"]: c["response_rate"] for c in centre_rows},
         "centres": centre_rows,
     }
