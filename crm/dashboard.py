@@ -9,7 +9,7 @@ from django.utils import timezone
 from capabilities import selectors
 from crm import permissions as access
 from crm import reports
-from crm.report_views import linked_headlines, trace_links, trace_url
+from crm.report_views import headline_trace_links, linked_headlines, trace_url
 from feasibility import kpis
 from feasibility.models import CLOSED_STATUSES, Funding, RequestStatus
 from feasibility.workdays import add_working_days
@@ -44,7 +44,7 @@ def _charts(figures: dict) -> dict:
 
 def year_so_far_context(today: datetime.date) -> dict:
     figures = reports.year_so_far(today)
-    headlines = {h["key"]: h for h in linked_headlines(figures, trace_links(figures))}
+    headlines = {h["key"]: h for h in linked_headlines(figures, headline_trace_links(figures))}
     return {
         "so_far": figures,
         "so_far_headlines": [headlines[key] for key in DASHBOARD_HEADLINES],

@@ -55,6 +55,16 @@ def _report_url(year: int, financial: bool) -> str:
     return f"{url}?financial=1" if financial else url
 
 
+def headline_trace_links(report: dict) -> dict:
+    """The lists behind the headline figures (all the dashboards link), without the report's links per row."""
+    start, end = report["period"]["start"], report["period"]["end"]
+    return {
+        "engagements": trace_url("engagements:engagement-list", occurred_after=start, occurred_before=end),
+        "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
+        "requests": trace_url("feasibility:request-list", received_after=start, received_before=end),
+    }
+
+
 def trace_links(report: dict) -> dict:
     """Where each figure's records are listed, filtered the way the figure counts where the list can.
 
@@ -66,8 +76,7 @@ def trace_links(report: dict) -> dict:
     engagements = {"occurred_after": start, "occurred_before": end}
     requests = {"received_after": start, "received_before": end}
     months = kpis.period_for(report["year"], financial=financial).months
-    return {
-        "engagements": trace_url("engagements:engagement-list", **engagements),
+    return headline_trace_links(report) | {
         "engagements_by_kind": {
             kind: trace_url("engagements:engagement-list", **engagements, kind=kind)
             for kind in report["engagements"]["by_kind"]
@@ -76,8 +85,6 @@ def trace_links(report: dict) -> dict:
             trace_url("engagements:engagement-list", occurred_after=month, occurred_before=kpis.month_end(month))
             for month in months
         ],
-        "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
-        "requests": trace_url("feasibility:request-list", **requests),
         "requests_by_modality": {
             modality: trace_url("feasibility:request-list", **requests, modality=modality)
             for modality in report["feasibility"]["by_modality"]
