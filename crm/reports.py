@@ -20,6 +20,7 @@ them to crm/kpis.py for the arithmetic. What each figure counts:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 
 from django.core.cache import cache
@@ -589,22 +590,29 @@ def planned_initiatives(period: Period) -> list[dict]:
 # The figures change only when their records do: kept in the shared cache under the records' version --------
 
 
-def records_version() -> str:
-    """The newest history row of each model the figures read, in one query: it changes with every write to
-    those records (however it was made, in whichever process), so figures cached under it are never stale."""
+@functools.cache
+def _newest_history_sql() -> str:
+    # Built once: reaching a model's history manager builds a manager class each time.
     quote = connection.ops.quote_name
     newest = [
         f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
         for h in (history_model_of(model) for model in FIGURE_MODELS)
     ]
+    return "SELECT " + ", ".join(newest)
+
+
+def records_version() -> str:
+    """The newest history row of each model the figures read, in one query: it changes with every write to
+    those records (however it was made, in whichever process), so figures cached under it are never stale."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(newest))
+        cursor.execute(_newest_history_sql())
         return ".".join(str(n or 0) for n in cursor.fetchone())
 
 
-def _cached(name: str, today: datetime.date, compute):
-    """`compute()`, kept per day (targets are judged against today) and per version of the records: 2 queries
-    when nothing was written since it was last computed (the version, and the cache's read)."""
+def cached_figures(name: str, today: datetime.date, compute):
+    """`compute()` (figures, or what is drawn from them alone), kept per day (targets are judged against today)
+    and per version of the records: 2 queries when nothing was written since it was last computed (the
+    version, and the cache's read)."""
     key = f"reports:{name}:{today.isoformat()}:{records_version()}"
     figures = cache.get(key)
     if figures is None:
@@ -617,7 +625,7 @@ def annual_report(year: int, *, financial: bool = False) -> dict:
     """The whole report as JSON-ready data (the keys of DESIGN.md section 7, and a few more), computed once
     for each state of the records (see `records_version`)."""
     today = timezone.localdate()
-    return _cached(f"annual:{year}:{int(financial)}", today, lambda: _annual_report(year, financial=financial))
+    return cached_figures(f"annual:{year}:{int(financial)}", today, lambda: _annual_report(year, financial=financial))
 
 
 def _annual_report(year: int, *, financial: bool = False) -> dict:
@@ -1270,7 +1278,7 @@ def year_so_far(today: datetime.date | None = None) -> dict:
     (so the same headline figures and charts apply); computed once for each state of the records, as the
     dashboards read it on every load."""
     today = today or timezone.localdate()
-    return _cached("year_so_far", today, lambda: _year_so_far(today))
+    return cached_figures("year_so_far", today, lambda: _year_so_far(today))
 
 
 def _year_so_far(today: datetime.date) -> dict:
