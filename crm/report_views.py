@@ -161,8 +161,25 @@ def annual_report_latest(request):
     return redirect(_report_url(kpis.last_complete_year(timezone.localdate(), financial=financial), financial))
 
 
-def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm | None = None) -> dict:
+def _figures_context(year: int, financial: bool) -> dict:
+    """What the page draws from the figures alone: the report, its links, headlines, charts and tables."""
     report = reports.annual_report(year, financial=financial)
+    links = trace_links(report)
+    headlines = linked_headlines(report, links)
+    return {
+        "report": report,
+        "links": links,
+        "headlines": headlines,
+        "empty_notes": reports.empty_notes(headlines, report["label"]),
+        "charts": charts.all_charts(report),
+        "tables": _linked_tables(report, links),
+    }
+
+
+def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm | None = None) -> dict:
+    today = timezone.localdate()
+    # Kept with the figures under the records' version: one cache read between writes, not one per chart.
+    figures = reports.cached_figures(f"page:{year}:{int(financial)}", today, lambda: _figures_context(year, financial))
     narrative = narrative_for(year, financial=financial)
     can_write = access.can_write_reports(request.user)
     published = bool(narrative and narrative.published_at)
@@ -171,22 +188,13 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         if narrative:
             initial = {"summary": narrative.summary, "highlights": narrative.highlights, "plans": narrative.plans}
         form = ReportNarrativeForm(initial=initial)
-    links = trace_links(report)
-    headlines = linked_headlines(report, links)
-    today = timezone.localdate()
     period = kpis.period_for(year, financial=financial)
-    return {
-        "report": report,
+    return figures | {
         "year": year,
         "financial": financial,
         "period": period,
         "complete": period.end < today,
-        "headlines": headlines,
-        "empty_notes": reports.empty_notes(headlines, report["label"]),
         "definitions": reports.DEFINITIONS,
-        "charts": charts.all_charts(report),
-        "tables": _linked_tables(report, links),
-        "links": links,
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
         "history": list(narrative.history.select_related("history_user")[:10]) if narrative else [],

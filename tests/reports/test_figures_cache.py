@@ -102,3 +102,18 @@ def test_it_changes_the_records_version_with_every_write():
     second = records_version()
     engagement.delete()
     assert len({first, second, records_version()}) == 3
+
+
+def test_it_shows_a_new_engagement_on_the_next_report_page_load(client_for, alice):
+    c = client_for(alice)
+    page = reverse("crm:annual-report", args=[2025])
+    EngagementFactory(occurred_on=D(2025, 3, 1))
+
+    def engagements() -> tuple[int, int]:
+        context = c.get(page).context
+        headline = next(h for h in context["headlines"] if h["key"] == "engagements")
+        return headline["value"], context["tables"]["engagements_by_month"]["rows"][2][1]
+
+    assert engagements() == (1, 1)
+    EngagementFactory(occurred_on=D(2025, 3, 9))
+    assert engagements() == (2, 2)
