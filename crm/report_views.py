@@ -55,6 +55,16 @@ def _report_url(year: int, financial: bool) -> str:
     return f"{url}?financial=1" if financial else url
 
 
+def headline_trace_links(report: dict) -> dict:
+    """The lists behind the headline figures (all the dashboards link), without the report's links per row."""
+    start, end = report["period"]["start"], report["period"]["end"]
+    return {
+        "engagements": trace_url("engagements:engagement-list", occurred_after=start, occurred_before=end),
+        "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
+        "requests": trace_url("feasibility:request-list", received_after=start, received_before=end),
+    }
+
+
 def trace_links(report: dict) -> dict:
     """Where each figure's records are listed, filtered the way the figure counts where the list can.
 
@@ -66,8 +76,7 @@ def trace_links(report: dict) -> dict:
     engagements = {"occurred_after": start, "occurred_before": end}
     requests = {"received_after": start, "received_before": end}
     months = kpis.period_for(report["year"], financial=financial).months
-    return {
-        "engagements": trace_url("engagements:engagement-list", **engagements),
+    return headline_trace_links(report) | {
         "engagements_by_kind": {
             kind: trace_url("engagements:engagement-list", **engagements, kind=kind)
             for kind in report["engagements"]["by_kind"]
@@ -76,8 +85,6 @@ def trace_links(report: dict) -> dict:
             trace_url("engagements:engagement-list", occurred_after=month, occurred_before=kpis.month_end(month))
             for month in months
         ],
-        "events": trace_url("engagements:event-list", starts_after=start, starts_before=end),
-        "requests": trace_url("feasibility:request-list", **requests),
         "requests_by_modality": {
             modality: trace_url("feasibility:request-list", **requests, modality=modality)
             for modality in report["feasibility"]["by_modality"]
@@ -154,8 +161,25 @@ def annual_report_latest(request):
     return redirect(_report_url(kpis.last_complete_year(timezone.localdate(), financial=financial), financial))
 
 
-def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm | None = None) -> dict:
+def _figures_context(year: int, financial: bool) -> dict:
+    """What the page draws from the figures alone: the report, its links, headlines, charts and tables."""
     report = reports.annual_report(year, financial=financial)
+    links = trace_links(report)
+    headlines = linked_headlines(report, links)
+    return {
+        "report": report,
+        "links": links,
+        "headlines": headlines,
+        "empty_notes": reports.empty_notes(headlines, report["label"]),
+        "charts": charts.all_charts(report),
+        "tables": _linked_tables(report, links),
+    }
+
+
+def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm | None = None) -> dict:
+    today = timezone.localdate()
+    # Kept with the figures under the records' version: one cache read between writes, not one per chart.
+    figures = reports.cached_figures(f"page:{year}:{int(financial)}", today, lambda: _figures_context(year, financial))
     narrative = narrative_for(year, financial=financial)
     can_write = access.can_write_reports(request.user)
     published = bool(narrative and narrative.published_at)
@@ -164,22 +188,13 @@ def _page_context(request, year: int, financial: bool, form: ReportNarrativeForm
         if narrative:
             initial = {"summary": narrative.summary, "highlights": narrative.highlights, "plans": narrative.plans}
         form = ReportNarrativeForm(initial=initial)
-    links = trace_links(report)
-    headlines = linked_headlines(report, links)
-    today = timezone.localdate()
     period = kpis.period_for(year, financial=financial)
-    return {
-        "report": report,
+    return figures | {
         "year": year,
         "financial": financial,
         "period": period,
         "complete": period.end < today,
-        "headlines": headlines,
-        "empty_notes": reports.empty_notes(headlines, report["label"]),
         "definitions": reports.DEFINITIONS,
-        "charts": charts.all_charts(report),
-        "tables": _linked_tables(report, links),
-        "links": links,
         "narrative": narrative,
         "highlights": highlights_list(narrative.highlights) if narrative else [],
         "history": list(narrative.history.select_related("history_user")[:10]) if narrative else [],

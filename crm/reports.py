@@ -20,14 +20,27 @@ them to crm/kpis.py for the arithmetic. What each figure counts:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 
-from django.db.models import Count, F, Min, Q, StringAgg, Sum, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, StringAgg, Sum, Value, When
 from django.utils import timezone
 
-from capabilities.models import ADULT, HAEMATOLOGY, PAEDIATRIC, POPULATION_CODES, RADIOPHARMACEUTICAL, ModalityRule
+from capabilities.models import (
+    ADULT,
+    HAEMATOLOGY,
+    PAEDIATRIC,
+    POPULATION_CODES,
+    RADIOPHARMACEUTICAL,
+    Capability,
+    Centre,
+    ModalityRule,
+)
 from capabilities.models import Modality as ModalityChoice
 from crm import kpis
+from crm.history import history_model_of
 from crm.kpis import Period
 from engagements.models import (
     INDUSTRY_KINDS,
@@ -50,6 +63,7 @@ from feasibility.models import (
     CLOSED_STATUSES,
     FIRST_PARTICIPANT_TARGET_DAYS,
     OVERALL_TARGET_DAYS,
+    CentreResponse,
     Community,
     Decision,
     FeasibilityRequest,
@@ -62,6 +76,23 @@ from feasibility.models import (
 )
 
 HISTORY_YEARS = 6
+# Every model a figure reads. Each keeps history, and every write to it leaves a history row (saves, deletes,
+# many-to-many changes, the bulk helpers, and crm/deletions.py for what the database empties on a delete).
+FIGURE_MODELS = (
+    Engagement,
+    Organisation,
+    Event,
+    Initiative,
+    FeasibilityRequest,
+    Requirement,
+    Invitation,
+    CentreResponse,
+    SiteSetUp,
+    Centre,
+    Capability,
+    ModalityRule,
+)
+FIGURES_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
@@ -222,19 +253,35 @@ def partnership_figures(period: Period) -> dict:
 # Feasibility ----------------------------------------------------------------------------------------
 
 
-def _needs_capability(requests: list[dict], requirements: dict, tumour_types: dict, rules: dict, code: str) -> int:
-    return sum(
-        1
-        for r in requests
-        if code in requirements[r["id"]] or code in tumour_types[r["id"]] or code in rules.get(r["modality"], ())
-    )
-
-
 def feasibility_figures(period: Period) -> dict:
-    """Requests received in the period, their routing and answers, and those closed in it: 6 queries."""
+    """Requests received in the period, their routing and answers, and those closed in it: 3 queries."""
+    request = OuterRef("pk")
+    required = Requirement.objects.filter(request=request, necessity=Necessity.REQUIRED)
+    tumour_types = FeasibilityRequest.tumour_types.through.objects.filter(feasibilityrequest=request)
     requests = list(
-        FeasibilityRequest.objects.filter(received_on__range=(period.start, period.end)).values(
-            "id", "modality", "populations", "funding"
+        FeasibilityRequest.objects.filter(received_on__range=(period.start, period.end))
+        .annotate(
+            # A request's communities (DESIGN.md section 3): haematology when a tumour type is haematological or
+            # the haematology capability is required. Radiopharmaceutical ones need that capability: required,
+            # as a tumour type, or through a modality rule (radioligand therapy → radiopharmaceutical).
+            haematological_tumour=Exists(tumour_types.filter(capability__haematological=True)),
+            haematology_required=Exists(required.filter(capability__code=HAEMATOLOGY)),
+            radiopharmaceutical_required=Exists(required.filter(capability__code=RADIOPHARMACEUTICAL)),
+            radiopharmaceutical_tumour=Exists(tumour_types.filter(capability__code=RADIOPHARMACEUTICAL)),
+            radiopharmaceutical_modality=Exists(
+                ModalityRule.objects.filter(modality=OuterRef("modality"), capability__code=RADIOPHARMACEUTICAL)
+            ),
+        )
+        .values(
+            "id",
+            "modality",
+            "populations",
+            "funding",
+            "haematological_tumour",
+            "haematology_required",
+            "radiopharmaceutical_required",
+            "radiopharmaceutical_tumour",
+            "radiopharmaceutical_modality",
         )
     )
     in_period = Q(request__received_on__range=(period.start, period.end))
@@ -249,22 +296,6 @@ def feasibility_figures(period: Period) -> dict:
             "response__first_responded_at",
         )
     )
-    requirements: dict[int, set[str]] = defaultdict(set)
-    for request_id, code in Requirement.objects.filter(in_period, necessity=Necessity.REQUIRED).values_list(
-        "request_id", "capability__code"
-    ):
-        requirements[request_id].add(code)
-    tumour_types: dict[int, set[str]] = defaultdict(set)
-    haematological: set[int] = set()
-    for request_id, code, is_haematological in FeasibilityRequest.tumour_types.through.objects.filter(
-        feasibilityrequest__received_on__range=(period.start, period.end)
-    ).values_list("feasibilityrequest_id", "capability__code", "capability__haematological"):
-        tumour_types[request_id].add(code)
-        if is_haematological:
-            haematological.add(request_id)
-    rules: dict[str, set[str]] = defaultdict(set)
-    for modality, code in ModalityRule.objects.values_list("modality", "capability__code"):
-        rules[modality].add(code)
 
     circulated, with_interest = set(), set()
     response_days = []
@@ -300,9 +331,13 @@ def feasibility_figures(period: Period) -> dict:
 
     populations = Counter(p for r in requests for p in (r["populations"] or []))
     modalities = Counter(r["modality"] for r in requests)
-    # A request's communities (DESIGN.md section 3): adult and paediatric from its populations, haematology
-    # when a tumour type is haematological or the haematology capability is required.
-    haematology = sum(1 for r in requests if r["id"] in haematological or HAEMATOLOGY in requirements[r["id"]])
+    # Adult and paediatric from the populations; haematology as annotated above.
+    haematology = sum(1 for r in requests if r["haematological_tumour"] or r["haematology_required"])
+    radiopharmaceutical = sum(
+        1
+        for r in requests
+        if r["radiopharmaceutical_required"] or r["radiopharmaceutical_tumour"] or r["radiopharmaceutical_modality"]
+    )
     fundings = Counter(r["funding"] for r in requests)
     outcomes = dict(
         FeasibilityRequest.objects.filter(closed_on__range=(period.start, period.end), status__in=CLOSED_STATUSES)
@@ -328,7 +363,7 @@ def feasibility_figures(period: Period) -> dict:
         "not_placed": outcomes.get(RequestStatus.NOT_PLACED, 0),
         "withdrawn": outcomes.get(RequestStatus.WITHDRAWN, 0),
         "haematology": haematology,
-        "radiopharmaceutical": _needs_capability(requests, requirements, tumour_types, rules, RADIOPHARMACEUTICAL),
+        "radiopharmaceutical": radiopharmaceutical,
         "response_rate_by_centre": {c["code"]: c["response_rate"] for c in centre_rows},
         "centres": centre_rows,
     }
@@ -485,33 +520,41 @@ def setup_figures(period: Period, today: datetime.date | None = None) -> dict:
 
 
 def feasibility_history(period: Period, years: int = HISTORY_YEARS) -> list[dict]:
-    """Requests received and the share with interest, for up to `years` periods ending with this one: 2 queries.
+    """Requests received and the share with interest, for up to `years` periods ending with this one, counted
+    by the database in 1 query.
 
     The history starts with the first period that received a request (years before the network kept records
     are not empty years to chart); a quiet year after that stays, as a 0."""
     periods = [kpis.period_for(period.year - back, financial=period.financial) for back in range(years - 1, -1, -1)]
-    first, last = periods[0].start, periods[-1].end
-    received = list(
-        FeasibilityRequest.objects.filter(received_on__range=(first, last)).values_list("id", "received_on")
+    invitations = Invitation.objects.filter(request=OuterRef("pk"))
+    # One row per period and kind of request (circulated or not, with interest or not), with how many.
+    rows = (
+        FeasibilityRequest.objects.filter(received_on__range=(periods[0].start, periods[-1].end))
+        .annotate(
+            index=Case(*(When(received_on__range=(p.start, p.end), then=Value(i)) for i, p in enumerate(periods))),
+            circulated=Exists(invitations),
+            interested=Exists(invitations.filter(response__decision=Decision.INTERESTED)),
+        )
+        .values("index", "circulated", "interested")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    circulated, interested = set(), set()
-    for request_id, decision in Invitation.objects.filter(request__received_on__range=(first, last)).values_list(
-        "request_id", "response__decision"
-    ):
-        circulated.add(request_id)
-        if decision == Decision.INTERESTED:
-            interested.add(request_id)
+    counted = {(i, what): 0 for i in range(len(periods)) for what in ("received", "circulated", "interested")}
+    for row in rows:
+        counted[row["index"], "received"] += row["n"]
+        counted[row["index"], "circulated"] += row["n"] if row["circulated"] else 0
+        counted[row["index"], "interested"] += row["n"] if row["interested"] else 0
     history = []
-    for p in periods:
-        ids = {request_id for request_id, day in received if day in p}
-        if not ids and not history and p is not periods[-1]:
+    for i, p in enumerate(periods):
+        n_received = counted[i, "received"]
+        if not n_received and not history and p is not periods[-1]:
             continue
-        n_circulated, n_interested = len(ids & circulated), len(ids & interested)
+        n_circulated, n_interested = counted[i, "circulated"], counted[i, "interested"]
         history.append(
             {
                 "year": p.year,
                 "label": p.label,
-                "received": len(ids),
+                "received": n_received,
                 "circulated": n_circulated,
                 "with_interest": n_interested,
                 "with_interest_pct": kpis.pct(n_interested, n_circulated),
@@ -544,8 +587,48 @@ def planned_initiatives(period: Period) -> list[dict]:
     return [r | {"started_on": r["started_on"].isoformat() if r["started_on"] else None} for r in rows]
 
 
+# The figures change only when their records do: kept in the shared cache under the records' version --------
+
+
+@functools.cache
+def _newest_history_sql() -> str:
+    # Built once: reaching a model's history manager builds a manager class each time.
+    quote = connection.ops.quote_name
+    newest = [
+        f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
+        for h in (history_model_of(model) for model in FIGURE_MODELS)
+    ]
+    return "SELECT " + ", ".join(newest)
+
+
+def records_version() -> str:
+    """The newest history row of each model the figures read, in one query: it changes with every write to
+    those records (however it was made, in whichever process), so figures cached under it are never stale."""
+    with connection.cursor() as cursor:
+        cursor.execute(_newest_history_sql())
+        return ".".join(str(n or 0) for n in cursor.fetchone())
+
+
+def cached_figures(name: str, today: datetime.date, compute):
+    """`compute()` (figures, or what is drawn from them alone), kept per day (targets are judged against today)
+    and per version of the records: 2 queries when nothing was written since it was last computed (the
+    version, and the cache's read)."""
+    key = f"reports:{name}:{today.isoformat()}:{records_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
 def annual_report(year: int, *, financial: bool = False) -> dict:
-    """The whole report as JSON-ready data (the keys of DESIGN.md section 7, and a few more)."""
+    """The whole report as JSON-ready data (the keys of DESIGN.md section 7, and a few more), computed once
+    for each state of the records (see `records_version`)."""
+    today = timezone.localdate()
+    return cached_figures(f"annual:{year}:{int(financial)}", today, lambda: _annual_report(year, financial=financial))
+
+
+def _annual_report(year: int, *, financial: bool = False) -> dict:
     period = kpis.period_for(year, financial=financial)
     previous = period.previous()
     return {
@@ -1192,8 +1275,13 @@ def narrative_dict(year: int, *, financial: bool = False) -> dict | None:
 
 def year_so_far(today: datetime.date | None = None) -> dict:
     """This calendar year up to today beside the same stretch of last year, shaped like the annual report
-    (so the same headline figures and charts apply): 22 queries."""
+    (so the same headline figures and charts apply); computed once for each state of the records, as the
+    dashboards read it on every load."""
     today = today or timezone.localdate()
+    return cached_figures("year_so_far", today, lambda: _year_so_far(today))
+
+
+def _year_so_far(today: datetime.date) -> dict:
     period = kpis.period_containing(today)
     so_far = Period(year=period.year, financial=False, start=period.start, end=today)
     try:

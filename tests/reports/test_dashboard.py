@@ -78,6 +78,31 @@ def test_it_lists_outstanding_answers_of_circulating_requests_soonest_deadline_f
     assert reverse("feasibility:request-detail", args=[overdue.request_id]) in html
 
 
+def test_it_counts_every_follow_up_and_outstanding_answer_beyond_the_ten_shown(client_for, alice, leeds):
+    days = datetime.timedelta
+    for i in range(13):
+        FollowUpFactory(owner=alice, due_on=today() + days(i - 5))  # 5 overdue
+        InvitationFactory(centre=leeds, deadline=today() + days(i - 4))  # 4 overdue
+    FollowUpFactory(owner=alice, due_on=today() - days(9), done_on=today())
+    CentreResponseFactory(invitation=InvitationFactory(centre=leeds, deadline=today() - days(9)))
+    context = client_for(alice).get(HOME).context
+    assert len(context["my_follow_ups"]) == len(context["outstanding"]) == 10
+    assert (context["my_follow_ups_total"], context["overdue_follow_ups"]) == (13, 5)
+    assert (context["outstanding_total"], context["outstanding_overdue"]) == (13, 4)
+    assert context["my_follow_ups"][0].due_on == today() - days(5)
+
+
+def test_it_reads_the_programme_office_dashboard_between_writes_in_few_queries(client_for, alice, leeds):
+    client = client_for(alice)
+    EngagementFactory(occurred_on=today())
+    client.get(HOME)
+    # Session and user 2; the figures' records version 1 (their cache is in memory in tests); follow-ups 1,
+    # outstanding answers 1, profiles to check 2, set-ups awaited 2.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    assert len(queries) <= 9
+
+
 def test_it_shows_the_programme_office_profiles_to_check(client_for, alice, leeds, manchester):
     stale = CentreFactory(name="Oxford ECMC", code="oxford")
     CentreCapabilityFactory(centre=stale, confirmed_on=today() - datetime.timedelta(days=400))
