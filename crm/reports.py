@@ -108,12 +108,16 @@ def engagement_figures(period: Period) -> dict:
     between = (period.start, period.end)
     rows = list(Engagement.objects.filter(occurred_on__range=between).values_list("occurred_on", "kind"))
     kinds = Counter(kind for _, kind in rows)
-    engaged = Counter(
-        sector_of(kind)
-        for kind in Organisation.objects.filter(engagements__occurred_on__range=between)
-        .distinct()
-        .values_list("kind", flat=True)
-    )
+    # Counted by id: two companies of the same name are two organisations.
+    engaged = Counter()
+    for kind, n in (
+        Organisation.objects.filter(engagements__occurred_on__range=between)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("kind", "n")
+    ):
+        engaged[sector_of(kind)] += n
     new = (
         Organisation.objects.industry()
         .annotate(first_engaged_on=Min("engagements__occurred_on"))

@@ -93,6 +93,12 @@ def test_it_counts_organisations_engaged_and_those_new_in_the_year():
     assert figures["organisations_new"] == 2
 
 
+def test_it_counts_two_companies_of_the_same_name_as_two():
+    twins = [OrganisationFactory(name="Helix Therapeutics"), OrganisationFactory(name="Helix Therapeutics")]
+    EngagementFactory(occurred_on=D(2025, 6, 1), organisations=twins)
+    assert engagement_figures(Y2025)["organisations_engaged"] == 2
+
+
 def test_it_counts_events_attended_with_the_meetings_held_at_each():
     alice = UserFactory(role="programme_office")
     congress = EventFactory(name="ASCO", starts_on=D(2025, 5, 30))
