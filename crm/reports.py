@@ -20,11 +20,8 @@ them to crm/kpis.py for the arithmetic. What each figure counts:
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import Counter, defaultdict
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, StringAgg, Sum, Value, When
 from django.utils import timezone
 
@@ -39,8 +36,7 @@ from capabilities.models import (
     ModalityRule,
 )
 from capabilities.models import Modality as ModalityChoice
-from crm import kpis
-from crm.history import history_model_of
+from crm import freshness, kpis
 from crm.kpis import Period
 from engagements.models import (
     INDUSTRY_KINDS,
@@ -594,35 +590,19 @@ def planned_initiatives(period: Period) -> list[dict]:
 # The figures change only when their records do: kept in the shared cache under the records' version --------
 
 
-@functools.cache
-def _newest_history_sql() -> str:
-    # Built once: reaching a model's history manager builds a manager class each time.
-    quote = connection.ops.quote_name
-    newest = [
-        f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
-        for h in (history_model_of(model) for model in FIGURE_MODELS)
-    ]
-    return "SELECT " + ", ".join(newest)
-
-
 def records_version() -> str:
     """The newest history row of each model the figures read, in one query: it changes with every write to
     those records (however it was made, in whichever process), so figures cached under it are never stale."""
-    with connection.cursor() as cursor:
-        cursor.execute(_newest_history_sql())
-        return ".".join(str(n or 0) for n in cursor.fetchone())
+    return freshness.records_version(FIGURE_MODELS)
 
 
 def cached_figures(name: str, today: datetime.date, compute):
     """`compute()` (figures, or what is drawn from them alone), kept per day (targets are judged against today)
     and per version of the records: 2 queries when nothing was written since it was last computed (the
     version, and the cache's read)."""
-    key = f"reports:{name}:{today.isoformat()}:{records_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute()
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
-    return figures
+    return freshness.cached(
+        f"reports:{name}:{today.isoformat()}", FIGURE_MODELS, compute, timeout=FIGURES_CACHE_SECONDS
+    )
 
 
 def annual_report(year: int, *, financial: bool = False) -> dict:

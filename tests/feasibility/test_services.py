@@ -186,12 +186,26 @@ def test_it_matches_in_constant_queries(triage_request, taxonomy, django_assert_
             InvitationFactory(centre=centre, deadline=TODAY - datetime.timedelta(days=3))
 
     grow(3)
-    # The request (requirements, tumour types, names and rules) in 3; centres, levels, partners, history in 4.
-    with django_assert_max_num_queries(7) as small:
+    # The request (requirements, tumour types, names and rules) in 3; the profiles' version in 1, and (built
+    # afresh, as the records changed) centres, levels, partners, history in 4.
+    with django_assert_max_num_queries(8) as small:
         services.matches_for(triage_request)
     grow(30)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(services.matches_for(triage_request)) == 35
+
+
+def test_it_matches_against_profiles_as_they_now_are(triage_request, leeds, manchester, taxonomy):
+    """The network's profiles are kept between requests, but any change to a level or a centre shows at once."""
+    spec = services.request_spec(triage_request)
+    assert {m.centre_id for m in services.matches_for_spec(spec) if m.eligible} == {leeds.pk, manchester.pk}
+    level = manchester.capability_levels.get(capability=taxonomy["adult"])
+    level.level = "planned"
+    level.save()
+    assert {m.centre_id for m in services.matches_for_spec(spec) if m.eligible} == {leeds.pk}
+    leeds.active = False
+    leeds.save()
+    assert not [m for m in services.matches_for_spec(spec) if m.eligible]
 
 
 def test_it_measures_responsiveness_from_answers_on_time(triage_request, leeds):
