@@ -640,7 +640,9 @@ def centre_scorecards(centres, *, since: datetime.date, today: datetime.date | N
     today = today or timezone.localdate()
     centres = list(centres) if not isinstance(centres, list) else centres
     rows = defaultdict(list)
-    for inv in Invitation.objects.filter(centre__in=[c.pk for c in centres], routed_at__date__gte=since).values(
+    # From local midnight, as a moment: the (centre, routed_at) index serves the range (a cast to a date would not).
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    for inv in Invitation.objects.filter(centre__in=[c.pk for c in centres], routed_at__gte=start).values(
         "centre_id", "routed_at", "deadline", "response__decision", "response__first_responded_at"
     ):
         rows[inv["centre_id"]].append(inv)
