@@ -5,7 +5,10 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from crm.models import Role, User
 from engagements.models import (
@@ -47,10 +50,23 @@ class OfferedSelect(forms.Select):
         super().__init__(attrs)
         self.offered, self.empty_label = offered, empty_label
 
-    def get_context(self, name, value, attrs):
+    def render(self, name, value, attrs=None, renderer=None):
+        # Written out here rather than through the form templates: Django draws each <option> with a template
+        # include, and two drop-downs of a hundred choices were a third of the engagements list's time.
         chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
-        self.choices = [("", self.empty_label), *self.offered(chosen if chosen.isdigit() else None)]
-        return super().get_context(name, value, attrs)
+        options = [("", self.empty_label), *self.offered(chosen if chosen.isdigit() else None)]
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        # As templates/django/forms/widgets/attrs.html styles every select.
+        final["class"] = " ".join(filter(None, ["form-select", final.get("class")]))
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(final),
+            format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((key, mark_safe(" selected") if str(key) == chosen else "", label) for key, label in options),
+            ),
+        )
 
 
 def _recent_organisations(chosen: str | None) -> list[tuple[int, str]]:
