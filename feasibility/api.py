@@ -58,18 +58,13 @@ class CentreResponseSerializer(serializers.ModelSerializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    response = serializers.SerializerMethodField()
+    # A nested serializer built once for the list (a serializer made per row rebuilt its fields every time);
+    # an invitation not yet answered has null.
+    response = CentreResponseSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Invitation
         fields = ["id", "request", "centre", "routed_at", "deadline", "response"]
-
-    def get_response(self, invitation) -> dict | None:
-        try:
-            answer = invitation.response
-        except CentreResponse.DoesNotExist:
-            return None
-        return CentreResponseSerializer(answer).data
 
 
 # Requests -------------------------------------------------------------------------------------------
